@@ -1,0 +1,127 @@
+//! The command line: global options, the command tree, and the dispatcher
+//! that turns them into `Settings`, opens the database once and runs the
+//! command. Nothing past this file reads clap's types for global options.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::cmd::{self, Ctx};
+use crate::config::{self, ColorChoice, Format, Settings};
+use crate::db;
+use crate::error::Result;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "desk",
+    version,
+    about = "A customer-relations ticket desk for the terminal",
+    long_about = "A customer-relations ticket desk for the terminal: tickets with a complete, \
+        dated, append-only history in one SQLite file.",
+    after_help = "Exit codes: 0 success, 1 environment failed (database missing or damaged, I/O), \
+        2 bad usage or input, 3 not found, 4 refused (by a ticket's state or a permission), \
+        5 database busy past the timeout (try again)."
+)]
+pub struct Cli {
+    /// The database file
+    #[arg(long, global = true, env = "DESK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// Act as this registered user (default: DESK_USER, else your login)
+    #[arg(long = "as", global = true, env = "DESK_USER", value_name = "LOGIN")]
+    as_user: Option<String>,
+
+    /// When to colour the output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+
+    /// Output format: table, text, json, jsonl or csv
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    format: Option<Format>,
+
+    /// Shorthand for --format json
+    #[arg(long, global = true, conflicts_with = "format")]
+    json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the database, registering you as its administrator (idempotent)
+    Init,
+    /// Check every ticket's hash chain and the database's integrity
+    Verify,
+    /// Manage the users who work tickets
+    #[command(subcommand)]
+    User(cmd::user::UserCommand),
+    /// Manage ticket classes (complaints, payments, …)
+    #[command(subcommand)]
+    Class(cmd::class::ClassCommand),
+    /// Manage customers
+    #[command(subcommand)]
+    Customer(cmd::customer::CustomerCommand),
+    /// Open, log, assign, close and list tickets
+    #[command(subcommand)]
+    Ticket(cmd::ticket::TicketCommand),
+}
+
+impl Command {
+    /// Whether the command changes the database (and so opens it to write).
+    fn writes(&self) -> bool {
+        match self {
+            Command::Init => true,
+            Command::Verify => false,
+            Command::User(c) => c.writes(),
+            Command::Class(c) => c.writes(),
+            Command::Customer(c) => c.writes(),
+            Command::Ticket(c) => c.writes(),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let os_user = config::os_login();
+    let settings = Settings {
+        db: config::db_path(cli.db)?,
+        actor: config::actor(cli.as_user, &os_user),
+        os_user,
+        format: if cli.json {
+            Some(Format::Json)
+        } else {
+            cli.format
+        },
+        color: config::use_color(cli.color),
+        width: config::terminal_width(),
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    dispatch(cli.command, &settings, &mut out)?;
+    Ok(out.flush()?)
+}
+
+fn dispatch(command: Command, settings: &Settings, out: &mut dyn Write) -> Result<()> {
+    if let Command::Init = command {
+        return cmd::init::run(settings, out);
+    }
+    let mut store = if command.writes() {
+        db::open_write(&settings.db)?
+    } else {
+        db::open_read(&settings.db)?
+    };
+    let mut ctx = Ctx {
+        settings,
+        out,
+        store: &mut store,
+    };
+    match command {
+        Command::Init => unreachable!("handled above"),
+        Command::Verify => cmd::verify::run(&mut ctx),
+        Command::User(c) => cmd::user::run(c, &mut ctx),
+        Command::Class(c) => cmd::class::run(c, &mut ctx),
+        Command::Customer(c) => cmd::customer::run(c, &mut ctx),
+        Command::Ticket(c) => cmd::ticket::run(c, &mut ctx),
+    }
+}

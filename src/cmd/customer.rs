@@ -1,0 +1,298 @@
+//! `desk customer`: the counterparties tickets are about.
+
+use clap::{Args, Subcommand};
+use rusqlite::Connection;
+
+use super::{Ctx, field};
+use crate::db;
+use crate::db::tickets::{Filter, Sort};
+use crate::error::{Error, Result};
+use crate::model::{Customer, State};
+use crate::names;
+use crate::render::{self, Grid, Text};
+use crate::when;
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Add a customer
+    Add {
+        /// The customer's name (or --name)
+        #[arg(value_name = "NAME", conflicts_with = "name")]
+        positional: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+    /// List customers
+    #[command(alias = "ls")]
+    List,
+    /// Show a customer and their tickets
+    Show {
+        /// An id, a code, an e-mail address or an exact name
+        customer: String,
+    },
+    /// Change a customer's details ("" clears a field)
+    Edit {
+        /// An id, a code, an e-mail address or an exact name
+        customer: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CustomerFields {
+    /// A short code of your own, unique
+    #[arg(long)]
+    code: Option<String>,
+    #[arg(long)]
+    tax_id: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long)]
+    note: Option<String>,
+}
+
+impl CustomerCommand {
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            CustomerCommand::Add { .. } | CustomerCommand::Edit { .. }
+        )
+    }
+}
+
+pub fn run(command: CustomerCommand, ctx: &mut Ctx) -> Result<()> {
+    match command {
+        CustomerCommand::Add {
+            positional,
+            name,
+            fields,
+        } => {
+            let name = positional
+                .or(name)
+                .map(|n| names::normal(&n))
+                .unwrap_or_default();
+            if name.is_empty() {
+                return Err(Error::usage(
+                    "give the customer's name: desk customer add NAME",
+                ));
+            }
+            let settings = ctx.settings;
+            let now = when::stamp(when::now());
+            let customer = ctx.store.write(|tx| {
+                super::actor(tx, settings)?;
+                let mut customer = blank(name);
+                apply(&mut customer, fields);
+                check_code(tx, &customer)?;
+                db::customers::insert(tx, &customer, &now)
+            })?;
+            let line = format!("{} added customer {}", customer.id, customer.name);
+            super::done(ctx, &line, &customer)
+        }
+        CustomerCommand::List => list(ctx),
+        CustomerCommand::Show { customer } => show(ctx, &customer),
+        CustomerCommand::Edit {
+            customer,
+            name,
+            fields,
+        } => {
+            let settings = ctx.settings;
+            let customer = ctx.store.write(|tx| {
+                super::actor(tx, settings)?;
+                let mut found = find(tx, &customer)?;
+                if let Some(name) = name.map(|n| names::normal(&n)) {
+                    if name.is_empty() {
+                        return Err(Error::usage("a customer's name cannot be empty"));
+                    }
+                    found.name = name;
+                }
+                apply(&mut found, fields);
+                check_code(tx, &found)?;
+                db::customers::update(tx, &found)?;
+                Ok(found)
+            })?;
+            let line = format!("updated customer {} {}", customer.id, customer.name);
+            super::done(ctx, &line, &customer)
+        }
+    }
+}
+
+pub fn blank(name: String) -> Customer {
+    Customer {
+        id: 0,
+        name,
+        code: None,
+        tax_id: None,
+        email: None,
+        phone: None,
+        address: None,
+        note: None,
+    }
+}
+
+fn apply(customer: &mut Customer, fields: CustomerFields) {
+    let slots = [
+        (&mut customer.code, fields.code),
+        (&mut customer.tax_id, fields.tax_id),
+        (&mut customer.email, fields.email),
+        (&mut customer.phone, fields.phone),
+        (&mut customer.address, fields.address),
+        (&mut customer.note, fields.note),
+    ];
+    for (slot, value) in slots {
+        if let Some(value) = field(value) {
+            *slot = value;
+        }
+    }
+}
+
+fn check_code(conn: &Connection, customer: &Customer) -> Result<()> {
+    let Some(code) = &customer.code else {
+        return Ok(());
+    };
+    match db::customers::by_code(conn, code)? {
+        Some(other) if other.id != customer.id => Err(Error::usage(format!(
+            "the code '{code}' already belongs to customer {} {}",
+            other.id, other.name
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// How a customer named on the command line was found.
+pub enum Lookup {
+    Found(Customer),
+    Missing,
+    Many(Vec<Customer>),
+}
+
+/// Finds a customer by id, code, e-mail or exact name, in that order.
+pub fn lookup(conn: &Connection, text: &str) -> Result<Lookup> {
+    let text = names::normal(text);
+    if let Ok(id) = text.trim_start_matches('#').parse::<i64>()
+        && let Some(customer) = db::customers::by_id(conn, id)?
+    {
+        return Ok(Lookup::Found(customer));
+    }
+    if let Some(customer) = db::customers::by_code(conn, &text)? {
+        return Ok(Lookup::Found(customer));
+    }
+    let mut matches = if text.contains('@') {
+        db::customers::by_email(conn, &text)?
+    } else {
+        vec![]
+    };
+    if matches.is_empty() {
+        matches = db::customers::by_name(conn, &text)?;
+    }
+    Ok(match matches.len() {
+        0 => Lookup::Missing,
+        1 => Lookup::Found(matches.remove(0)),
+        _ => Lookup::Many(matches),
+    })
+}
+
+/// The error for a name that matches several customers, listing them.
+pub fn ambiguous(text: &str, many: &[Customer]) -> Error {
+    let listed: Vec<String> = many
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}{}",
+                c.id,
+                c.name,
+                c.code
+                    .as_deref()
+                    .map(|k| format!(" ({k})"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    Error::usage(format!(
+        "'{text}' matches {} customers: {}; give the id or code instead",
+        many.len(),
+        listed.join(", ")
+    ))
+}
+
+pub fn find(conn: &Connection, text: &str) -> Result<Customer> {
+    match lookup(conn, text)? {
+        Lookup::Found(customer) => Ok(customer),
+        Lookup::Many(many) => Err(ambiguous(text, &many)),
+        Lookup::Missing => Err(Error::not_found(format!(
+            "no customer '{text}' by id, code, e-mail or name (see: desk customer list)"
+        ))),
+    }
+}
+
+fn list(ctx: &mut Ctx) -> Result<()> {
+    let customers = ctx.store.read(|tx| db::customers::list(tx))?;
+    let total = customers.len() as i64;
+    render::list(ctx.out, ctx.settings, &customers, total, |customers| {
+        let headers = vec!["ID", "NAME", "CODE", "TAX ID", "EMAIL", "PHONE"];
+        let mut grid = Grid::new(headers, vec![1, 4]);
+        for c in customers {
+            let opt = |v: &Option<String>| Text::plain(v.as_deref().unwrap_or(""));
+            grid.rows.push(vec![
+                Text::plain(c.id.to_string()),
+                Text::plain(&c.name),
+                opt(&c.code),
+                opt(&c.tax_id),
+                opt(&c.email),
+                opt(&c.phone),
+            ]);
+        }
+        grid
+    })
+}
+
+#[derive(serde::Serialize)]
+struct Shown {
+    #[serde(flatten)]
+    customer: Customer,
+    tickets: Vec<crate::model::Ticket>,
+}
+
+fn show(ctx: &mut Ctx, text: &str) -> Result<()> {
+    super::one_record(ctx, "a customer")?;
+    let (customer, tickets) = ctx.store.read(|tx| {
+        let customer = find(tx, text)?;
+        let filter = Filter {
+            states: Some(State::ALL.to_vec()),
+            customer_id: Some(customer.id),
+            sort: Sort::Activity,
+            ..Filter::default()
+        };
+        Ok((customer, db::tickets::list(tx, &filter)?.0))
+    })?;
+    if ctx.is_json() {
+        return render::json(ctx.out, &Shown { customer, tickets });
+    }
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let lines = [
+        ("customer", format!("{} {}", customer.id, customer.name)),
+        ("code", opt(&customer.code)),
+        ("tax id", opt(&customer.tax_id)),
+        ("email", opt(&customer.email)),
+        ("phone", opt(&customer.phone)),
+        ("address", opt(&customer.address)),
+        ("note", opt(&customer.note)),
+    ];
+    super::print_fields(ctx, &lines)?;
+    writeln!(ctx.out)?;
+    if tickets.is_empty() {
+        writeln!(ctx.out, "no tickets")?;
+        return Ok(());
+    }
+    let grid = super::ticket::grid(&tickets);
+    ctx.out.write_all(grid.render(ctx.settings).as_bytes())?;
+    Ok(())
+}

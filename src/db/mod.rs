@@ -1,0 +1,255 @@
+//! The storage layer: opening the database file, its settings and upgrades.
+//! All SQL of `desk` lives under this module, one file per kind of record.
+
+pub mod classes;
+pub mod customers;
+pub mod entries;
+mod schema;
+pub mod tickets;
+pub mod users;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Result};
+pub use schema::APPLICATION_ID;
+
+/// How long a command waits for another process's write before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Creates or checks a database file: what `desk init` does. Returns whether
+/// it was created now.
+pub fn create(path: &Path) -> Result<(Store, bool)> {
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|err| {
+            Error::env(format!("cannot create the folder {}: {err}", dir.display()))
+        })?;
+    }
+    let existed = path.exists();
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+    let conn = Connection::open_with_flags(path, flags).map_err(|err| open_error(path, err))?;
+    let fresh = !existed || version(&conn)? == 0 && is_empty(&conn)?;
+    if fresh {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+    }
+    let store = Store::prepare(conn, path)?;
+    store.check_identity(fresh)?;
+    store.upgrade()?;
+    Ok((store, fresh))
+}
+
+/// Opens an existing database to change it.
+pub fn open_write(path: &Path) -> Result<Store> {
+    require_file(path)?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE;
+    let conn = Connection::open_with_flags(path, flags).map_err(|err| open_error(path, err))?;
+    let store = Store::prepare(conn, path)?;
+    store.check_identity(false)?;
+    store.upgrade()?;
+    Ok(store)
+}
+
+/// Opens an existing database only to read it; the file is left as it is.
+pub fn open_read(path: &Path) -> Result<Store> {
+    require_file(path)?;
+    let store = open_read_with(path, BUSY_TIMEOUT)?;
+    store.check_identity(false)?;
+    if version(&store.conn)? < schema::MIGRATIONS.len() as i64 {
+        return Err(Error::env(format!(
+            "the database {} was made by an older desk; upgrade it once with: desk init",
+            path.display()
+        )));
+    }
+    Ok(store)
+}
+
+/// A read-only open with a chosen patience, for the banner.
+pub fn open_read_with(path: &Path, busy: Duration) -> Result<Store> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|err| open_error(path, err))?;
+    conn.busy_timeout(busy)?;
+    conn.pragma_update(None, "query_only", true)?;
+    Ok(Store {
+        conn,
+        path: path.to_path_buf(),
+    })
+}
+
+fn require_file(path: &Path) -> Result<()> {
+    if path.is_file() {
+        return Ok(());
+    }
+    Err(Error::env(format!(
+        "no database at {}; create one with: desk init (or choose another with --db or DESK_DB)",
+        path.display()
+    )))
+}
+
+fn open_error(path: &Path, err: rusqlite::Error) -> Error {
+    Error::env(format!(
+        "cannot open the database {}: {err}",
+        path.display()
+    ))
+}
+
+fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+}
+
+fn is_empty(conn: &Connection) -> Result<bool> {
+    let count: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+    Ok(count == 0)
+}
+
+impl Store {
+    fn prepare(conn: Connection, path: &Path) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "trusted_schema", false)?;
+        // FULL: a command that said "done" has its change on disk, even
+        // after a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Refuses files that are not ours, and databases from a newer desk.
+    fn check_identity(&self, fresh: bool) -> Result<()> {
+        let id: i64 = self
+            .conn
+            .pragma_query_value(None, "application_id", |row| row.get(0))?;
+        let known = schema::MIGRATIONS.len() as i64;
+        if !(id == APPLICATION_ID || fresh && id == 0) {
+            return Err(Error::env(format!(
+                "{} is not a desk database; choose another file with --db",
+                self.path.display()
+            )));
+        }
+        if version(&self.conn)? > known {
+            return Err(Error::env(format!(
+                "the database {} was made by a newer desk (schema {}, this one knows {known}); \
+                 install the newer desk to use it",
+                self.path.display(),
+                version(&self.conn)?
+            )));
+        }
+        Ok(())
+    }
+
+    /// Applies the upgrades this file lacks, after a backup copy when it
+    /// already holds data.
+    fn upgrade(&self) -> Result<()> {
+        let known = schema::MIGRATIONS.len() as i64;
+        if version(&self.conn)? >= known {
+            return Ok(());
+        }
+        let before = version(&self.conn)?;
+        if before > 0 {
+            // VACUUM INTO cannot run inside a transaction, so the copy is
+            // taken first; a second process upgrading at once finds the work
+            // done when it gets the lock.
+            self.backup(before)?;
+        }
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let current = version(&tx)?;
+        for (index, step) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(step)?;
+            tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn backup(&self, from: i64) -> Result<()> {
+        let stamp = crate::when::now().format("%Y%m%dT%H%M%SZ");
+        let name = format!("{}.v{from}-{stamp}.bak", self.path.display());
+        self.conn.execute("VACUUM INTO ?1", [&name])?;
+        std::fs::File::open(&name)?.sync_all()?;
+        Ok(())
+    }
+
+    /// Runs `work` in one immediate transaction: the write lock is taken at
+    /// the start, so that a busy database makes us wait, never fail halfway.
+    pub fn write<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = work(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `work` in one read transaction, so that it sees one moment.
+    pub fn read<T>(&mut self, work: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let value = work(&tx)?;
+        tx.finish()?;
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_on_an_empty_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        for step in schema::MIGRATIONS {
+            conn.execute_batch(step).unwrap();
+        }
+        let count: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(count >= 3);
+    }
+}
+
+/// SQLite's own checks: the file's structure and every foreign key.
+pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let line: String = row.get(0)?;
+        if line != "ok" {
+            problems.push(format!("database: {line}"));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let table: String = row.get(0)?;
+        let rowid: Option<i64> = row.get(1)?;
+        let parent: String = row.get(2)?;
+        problems.push(format!(
+            "database: row {} of {table} points at a missing {parent}",
+            rowid.unwrap_or_default()
+        ));
+    }
+    Ok(problems)
+}

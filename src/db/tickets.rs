@@ -1,0 +1,230 @@
+//! Tickets: the case rows, whose state, owner, class and times are kept up
+//! to date in the same transaction as the entry that changes them.
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use crate::error::Result;
+use crate::model::{CustomerRef, State, Ticket};
+
+/// A ticket as stored, with the keys the commands need to change it.
+pub struct Stored {
+    pub ticket: Ticket,
+    pub class_id: i64,
+    pub owner_id: i64,
+    pub last_seq: i64,
+}
+
+const SELECT: &str = "SELECT t.id, t.subject, c.name, cu.id, cu.name, t.channel, o.login,
+    t.state, t.priority, t.due, t.opened_at, ob.login, t.first_activity_at, t.last_entry_at,
+    t.closed_at, t.class_id, t.owner_id, t.last_seq
+    FROM tickets t
+    JOIN classes c ON c.id = t.class_id
+    JOIN customers cu ON cu.id = t.customer_id
+    JOIN users o ON o.id = t.owner_id
+    JOIN users ob ON ob.id = t.opened_by";
+
+fn from_row(row: &Row) -> rusqlite::Result<Stored> {
+    let state: String = row.get(7)?;
+    let ticket = Ticket {
+        id: row.get(0)?,
+        subject: row.get(1)?,
+        class: row.get(2)?,
+        customer: CustomerRef {
+            id: row.get(3)?,
+            name: row.get(4)?,
+        },
+        channel: row.get(5)?,
+        owner: row.get(6)?,
+        state: State::parse(&state).unwrap_or(State::New),
+        priority: row.get(8)?,
+        due: row.get(9)?,
+        opened_at: row.get(10)?,
+        opened_by: row.get(11)?,
+        first_activity_at: row.get(12)?,
+        last_entry_at: row.get(13)?,
+        closed_at: row.get(14)?,
+    };
+    Ok(Stored {
+        ticket,
+        class_id: row.get(15)?,
+        owner_id: row.get(16)?,
+        last_seq: row.get(17)?,
+    })
+}
+
+pub struct NewTicket<'a> {
+    pub subject: &'a str,
+    pub class_id: i64,
+    pub customer_id: i64,
+    pub channel: &'a str,
+    pub owner_id: i64,
+    pub priority: &'a str,
+    pub due: Option<&'a str>,
+    pub opened_at: &'a str,
+    pub opened_by: i64,
+}
+
+pub fn insert(conn: &Connection, t: &NewTicket) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO tickets (subject, class_id, customer_id, channel, owner_id, state, priority,
+             due, opened_at, opened_by, last_entry_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'new', ?6, ?7, ?8, ?9, ?8)",
+        params![
+            t.subject,
+            t.class_id,
+            t.customer_id,
+            t.channel,
+            t.owner_id,
+            t.priority,
+            t.due,
+            t.opened_at,
+            t.opened_by
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Stored>> {
+    let sql = format!("{SELECT} WHERE t.id = ?1");
+    Ok(conn.query_row(&sql, [id], from_row).optional()?)
+}
+
+/// What an entry changes on its ticket's row; `None` leaves a field alone.
+#[derive(Default)]
+pub struct Change {
+    pub state: Option<State>,
+    pub owner_id: Option<i64>,
+    pub class_id: Option<i64>,
+    pub due: Option<Option<String>>,
+    pub first_activity_at: Option<String>,
+    pub closed_at: Option<Option<String>>,
+}
+
+/// Records that entry `seq` was written at `recorded_at`, with its changes.
+pub fn apply(conn: &Connection, id: i64, seq: i64, recorded_at: &str, c: &Change) -> Result<()> {
+    conn.execute(
+        "UPDATE tickets SET
+             last_seq = ?2,
+             last_entry_at = ?3,
+             state = coalesce(?4, state),
+             owner_id = coalesce(?5, owner_id),
+             class_id = coalesce(?6, class_id),
+             due = CASE WHEN ?7 THEN ?8 ELSE due END,
+             first_activity_at = coalesce(first_activity_at, ?9),
+             closed_at = CASE WHEN ?10 THEN ?11 ELSE closed_at END
+         WHERE id = ?1",
+        params![
+            id,
+            seq,
+            recorded_at,
+            c.state.map(State::as_str),
+            c.owner_id,
+            c.class_id,
+            c.due.is_some(),
+            c.due.clone().flatten(),
+            c.first_activity_at,
+            c.closed_at.is_some(),
+            c.closed_at.clone().flatten()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Which tickets a list shows.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// None: only pending (new and in progress).
+    pub states: Option<Vec<State>>,
+    pub owner_id: Option<i64>,
+    pub class_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    /// Past due at this (today, now) pair of stored forms.
+    pub overdue: Option<(String, String)>,
+    /// No entry since this stored instant.
+    pub stale_before: Option<String>,
+    pub sort: Sort,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest activity first.
+    #[default]
+    Activity,
+    Opened,
+    Id,
+    Due,
+}
+
+/// The tickets a filter selects, and how many matched in all.
+pub fn list(conn: &Connection, f: &Filter) -> Result<(Vec<Ticket>, i64)> {
+    let (condition, values) = conditions(f);
+    let order = match f.sort {
+        Sort::Activity => "t.last_entry_at DESC, t.id DESC",
+        Sort::Opened => "t.opened_at DESC, t.id DESC",
+        Sort::Id => "t.id",
+        Sort::Due => "t.due IS NULL, t.due, t.id",
+    };
+    let limit = f.limit.unwrap_or(-1);
+    let sql = format!("{SELECT} WHERE {condition} ORDER BY {order} LIMIT {limit}");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(values.iter()), from_row)?;
+    let tickets: Vec<Ticket> = rows
+        .map(|row| row.map(|s| s.ticket))
+        .collect::<rusqlite::Result<_>>()?;
+    let total = if f.limit.is_some_and(|limit| tickets.len() as i64 >= limit) {
+        let sql = format!("SELECT count(*) FROM tickets t WHERE {condition}");
+        conn.query_row(&sql, params_from_iter(values.iter()), |row| row.get(0))?
+    } else {
+        tickets.len() as i64
+    };
+    Ok((tickets, total))
+}
+
+fn conditions(f: &Filter) -> (String, Vec<Value>) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut values: Vec<Value> = Vec::new();
+    let mut param = |value: Value| {
+        values.push(value);
+        format!("?{}", values.len())
+    };
+    match &f.states {
+        None => parts.push("t.state <> 'closed'".to_string()),
+        Some(states) => {
+            let list: Vec<String> = states.iter().map(|s| format!("'{}'", s.as_str())).collect();
+            parts.push(format!("t.state IN ({})", list.join(", ")));
+        }
+    }
+    if let Some(id) = f.owner_id {
+        parts.push(format!("t.owner_id = {}", param(id.into())));
+    }
+    if let Some(id) = f.class_id {
+        parts.push(format!("t.class_id = {}", param(id.into())));
+    }
+    if let Some(id) = f.customer_id {
+        parts.push(format!("t.customer_id = {}", param(id.into())));
+    }
+    if let Some((today, now)) = &f.overdue {
+        // A due day is stored as YYYY-MM-DD, a due instant as RFC 3339.
+        let (today, now) = (param(today.clone().into()), param(now.clone().into()));
+        parts.push(format!(
+            "t.state <> 'closed' AND t.due IS NOT NULL AND (length(t.due) = 10 AND t.due < {today} \
+             OR length(t.due) > 10 AND t.due < {now})"
+        ));
+    }
+    if let Some(before) = &f.stale_before {
+        let before = param(before.clone().into());
+        parts.push(format!(
+            "t.state <> 'closed' AND t.last_entry_at < {before}"
+        ));
+    }
+    (parts.join(" AND "), values)
+}
+
+/// Every ticket's id with the number of its last entry, as its row records.
+pub fn heads(conn: &Connection) -> Result<Vec<(i64, i64)>> {
+    let mut stmt = conn.prepare("SELECT id, last_seq FROM tickets ORDER BY id")?;
+    let heads = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(heads.collect::<rusqlite::Result<_>>()?)
+}

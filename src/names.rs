@@ -1,0 +1,30 @@
+//! How names typed by people are compared with stored ones: Unicode NFC, so
+//! that a decomposed "ó" matches a composed one, and full Unicode lower case,
+//! so that "łódź" finds "Łódź" by the same rule as "abc" finds "ABC".
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The form a name is stored in.
+pub fn normal(text: &str) -> String {
+    text.trim().nfc().collect()
+}
+
+/// The key a name is looked up by.
+pub fn fold(text: &str) -> String {
+    normal(text).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decomposed_and_cased_names_meet() {
+        assert_eq!(
+            fold("Reklamacje \u{141}o\u{301}d\u{17a}"),
+            fold("reklamacje łódź")
+        );
+        assert_eq!(fold(" ABC "), "abc");
+        assert_eq!(normal("Cafe\u{301}"), "Café");
+    }
+}

@@ -1,0 +1,120 @@
+//! Where an entry's text comes from: an argument, `-m TEXT`, `-m -`
+//! (standard input), or the user's editor.
+
+use std::io::{IsTerminal, Read};
+use std::process::Command;
+
+use crate::error::{Error, Result};
+
+/// The ways a command was given its text.
+#[derive(Debug, Default)]
+pub struct Source {
+    pub positional: Option<String>,
+    pub message: Option<String>,
+    pub edit: bool,
+}
+
+/// Reads the text, refusing none and empty. `about` names what the text is
+/// for, in the editor's help lines.
+pub fn read(source: Source, about: &str) -> Result<String> {
+    let text = match (source.positional, source.message) {
+        (Some(_), Some(_)) => {
+            return Err(Error::usage(
+                "give the text once: as an argument or with -m, not both",
+            ));
+        }
+        (_, Some(message)) if message == "-" => read_stdin()?,
+        (Some(text), None) | (None, Some(text)) => text,
+        (None, None) if source.edit || is_interactive() => edit(about)?,
+        (None, None) => {
+            return Err(Error::usage(
+                "no text given; pass it as an argument, with -m TEXT, or with -m - to read \
+                 standard input",
+            ));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(Error::usage("the text is empty; nothing was recorded"));
+    }
+    Ok(text)
+}
+
+/// Optional text: None when neither an argument nor `-m` was given.
+pub fn optional(message: Option<String>) -> Result<Option<String>> {
+    match message {
+        None => Ok(None),
+        Some(message) => read(
+            Source {
+                message: Some(message),
+                ..Source::default()
+            },
+            "",
+        )
+        .map(Some),
+    }
+}
+
+fn is_interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+fn read_stdin() -> Result<String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|err| Error::usage(format!("cannot read the text from standard input: {err}")))?;
+    Ok(text
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(&text)
+        .to_string())
+}
+
+/// The editor, as git chooses it: `DESK_EDITOR`, `VISUAL`, `EDITOR`, `vi`.
+fn editor() -> String {
+    ["DESK_EDITOR", "VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.trim().is_empty())
+        .unwrap_or_else(|| "vi".to_string())
+}
+
+const COMMENT: &str = "# ";
+
+fn edit(about: &str) -> Result<String> {
+    let template = format!(
+        "\n{COMMENT}Write {about} above. Lines starting with '#' are left out;\n\
+         {COMMENT}an empty text records nothing.\n"
+    );
+    let file = tempfile::Builder::new()
+        .prefix("desk-")
+        .suffix(".txt")
+        .tempfile()?;
+    std::fs::write(file.path(), &template)?;
+    let editor = editor();
+    // Through the shell, so that an editor with arguments ("code --wait",
+    // "emacs -nw") works as it does for git.
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$@\""))
+        .arg("sh")
+        .arg(file.path())
+        .status()
+        .map_err(|err| Error::env(format!("cannot start the editor '{editor}': {err}")))?;
+    if !status.success() {
+        return Err(Error::usage(format!(
+            "the editor '{editor}' failed ({status}); nothing was recorded"
+        )));
+    }
+    let written = std::fs::read_to_string(file.path())?;
+    if written == template {
+        return Err(Error::usage(
+            "the text was left unchanged; nothing was recorded",
+        ));
+    }
+    let kept: Vec<&str> = written
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .collect();
+    Ok(kept.join("\n").trim().to_string())
+}
