@@ -579,8 +579,13 @@ fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
     Ok(())
 }
 
+/// The version of the `ticket show --json` shape; bumped (with a line in
+/// CHANGELOG.md) whenever a field changes meaning or type.
+const SCHEMA_VERSION: u32 = 1;
+
 #[derive(Serialize)]
 struct Thread {
+    schema_version: u32,
     #[serde(flatten)]
     ticket: Ticket,
     entries: Vec<Entry>,
@@ -592,6 +597,7 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<()> {
     let thread = ctx.store.read(|tx| {
         let ticket = find_ticket(tx, id)?.ticket;
         Ok(Thread {
+            schema_version: SCHEMA_VERSION,
             ticket,
             entries: db::entries::for_ticket(tx, id)?,
         })
@@ -651,7 +657,7 @@ fn list(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
         };
         db::tickets::list(tx, &filter)
     })?;
-    render::list(ctx.out, settings, &tickets, total, |tickets| grid(tickets))
+    render::list(ctx.out, settings, &tickets, total, grid)
 }
 
 fn states(given: &[StateArg], all: bool) -> Option<Vec<State>> {

@@ -126,10 +126,6 @@ impl Store {
         &self.path
     }
 
-    pub fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
     /// Refuses files that are not ours, and databases from a newer desk.
     fn check_identity(&self, fresh: bool) -> Result<()> {
         let id: i64 = self
@@ -208,27 +204,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_migration_applies_on_an_empty_database() {
-        let conn = Connection::open_in_memory().unwrap();
-        for step in schema::MIGRATIONS {
-            conn.execute_batch(step).unwrap();
-        }
-        let count: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert!(count >= 3);
-    }
-}
-
 /// SQLite's own checks: the file's structure and every foreign key.
 pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
@@ -252,4 +227,25 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
         ));
     }
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_on_an_empty_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        for step in schema::MIGRATIONS {
+            conn.execute_batch(step).unwrap();
+        }
+        let count: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(count >= 3);
+    }
 }

@@ -10,14 +10,12 @@ use crate::model::{CustomerRef, State, Ticket};
 /// A ticket as stored, with the keys the commands need to change it.
 pub struct Stored {
     pub ticket: Ticket,
-    pub class_id: i64,
-    pub owner_id: i64,
     pub last_seq: i64,
 }
 
 const SELECT: &str = "SELECT t.id, t.subject, c.name, cu.id, cu.name, t.channel, o.login,
     t.state, t.priority, t.due, t.opened_at, ob.login, t.first_activity_at, t.last_entry_at,
-    t.closed_at, t.class_id, t.owner_id, t.last_seq
+    t.closed_at, t.last_seq
     FROM tickets t
     JOIN classes c ON c.id = t.class_id
     JOIN customers cu ON cu.id = t.customer_id
@@ -47,9 +45,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Stored> {
     };
     Ok(Stored {
         ticket,
-        class_id: row.get(15)?,
-        owner_id: row.get(16)?,
-        last_seq: row.get(17)?,
+        last_seq: row.get(15)?,
     })
 }
 

@@ -116,7 +116,8 @@ impl Grid {
         out
     }
 
-    /// Cuts the flexible columns, widest first, until the table fits `width`.
+    /// Cuts the flexible columns, widest first, until the table fits `width`
+    /// or they are all down to a few cells; the terminal wraps what is left.
     fn fit(&mut self, width: usize) {
         let columns = self.headers.len();
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
@@ -134,7 +135,7 @@ impl Grid {
                 .filter(|&&i| widths[i] > 8)
                 .max_by_key(|&&i| widths[i])
             else {
-                return;
+                break;
             };
             widths[widest] -= 1;
         }
@@ -174,6 +175,12 @@ pub fn list<T: Serialize>(
     grid: impl FnOnce(&[T]) -> Grid,
 ) -> Result<()> {
     match settings.format.unwrap_or(Format::Table) {
+        // An empty table is silent off a terminal, like ls; on one, say so.
+        Format::Table | Format::Text if records.is_empty() => {
+            if settings.width.is_some() {
+                writeln!(out, "nothing to list")?;
+            }
+        }
         Format::Table | Format::Text => {
             out.write_all(grid(records).render(settings).as_bytes())?;
             let more = total - records.len() as i64;
