@@ -129,10 +129,3 @@ pub fn walk(conn: &Connection, mut visit: impl FnMut(i64, Entry) -> Result<()>) 
     }
     Ok(())
 }
-
-/// The number of the last entry of each ticket that has any.
-pub fn chain_ends(conn: &Connection) -> Result<std::collections::HashMap<i64, i64>> {
-    let mut stmt = conn.prepare("SELECT ticket_id, max(seq) FROM entries GROUP BY ticket_id")?;
-    let ends = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(ends.collect::<rusqlite::Result<_>>()?)
-}

@@ -218,9 +218,17 @@ fn conditions(f: &Filter) -> (String, Vec<Value>) {
     (parts.join(" AND "), values)
 }
 
-/// Every ticket's id with the number of its last entry, as its row records.
-pub fn heads(conn: &Connection) -> Result<Vec<(i64, i64)>> {
-    let mut stmt = conn.prepare("SELECT id, last_seq FROM tickets ORDER BY id")?;
-    let heads = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+/// Every ticket's id with the number of its last entry and its state, as
+/// its row records them.
+pub fn heads(conn: &Connection) -> Result<Vec<(i64, i64, State)>> {
+    let mut stmt = conn.prepare("SELECT id, last_seq, state FROM tickets ORDER BY id")?;
+    let heads = stmt.query_map([], |row| {
+        let state: String = row.get(2)?;
+        Ok((
+            row.get(0)?,
+            row.get(1)?,
+            State::parse(&state).unwrap_or(State::New),
+        ))
+    })?;
     Ok(heads.collect::<rusqlite::Result<_>>()?)
 }

@@ -268,3 +268,17 @@ fn the_file_is_in_wal_mode_with_foreign_keys() {
         .unwrap();
     assert_eq!(app, 0x6465_736b);
 }
+
+#[test]
+fn verify_notices_a_ticket_row_that_disagrees_with_its_history() {
+    let desk = Desk::new();
+    desk.open("A");
+    desk.ok(&["ticket", "log", "1", "one"]);
+    desk.sql()
+        .execute("UPDATE tickets SET state = 'closed'", [])
+        .unwrap();
+    let run = desk.run(&["verify"]);
+    assert_eq!(run.code, 1);
+    let expected = "ticket 1: its row says closed, its history says in progress";
+    assert!(run.stdout.contains(expected), "{}", run.stdout);
+}
