@@ -73,3 +73,22 @@ fn readers_and_a_writer_at_once_never_see_a_locked_database() {
     assert_eq!(desk.texts(1).len(), 1 + 2 * rounds);
     desk.ok(&["verify"]);
 }
+
+#[test]
+fn a_write_that_waits_past_the_timeout_exits_5_and_changes_nothing() {
+    let desk = Desk::new();
+    desk.open("A");
+    let holder = desk.sql();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let run = desk.run(&["ticket", "log", "1", "blocked"]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("busy") && run.stderr.contains("try again"),
+        "{}",
+        run.stderr
+    );
+    // Readers are not blocked by a writer in WAL mode.
+    desk.ok(&["ticket", "show", "1"]);
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(desk.texts(1), ["A"]);
+}
