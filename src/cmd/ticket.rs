@@ -92,7 +92,8 @@ pub struct OpenArgs {
         value_name = "SUBJECT"
     )]
     title: Option<String>,
-    #[arg(long, value_name = "CLASS")]
+    /// The class (complaints, payments, …; see: desk class list)
+    #[arg(short, long, value_name = "CLASS")]
     class: String,
     /// An id, code, e-mail or exact name; an unknown name is added
     #[arg(long, value_name = "CUSTOMER")]
@@ -103,6 +104,7 @@ pub struct OpenArgs {
     /// The responsible user (default: the class's owner)
     #[arg(long, value_name = "LOGIN")]
     owner: Option<String>,
+    /// When it is due: 2026-12-10, tomorrow, friday, +3d, 4h…
     #[arg(long, value_name = "WHEN")]
     due: Option<String>,
     #[arg(long, default_value = "normal", value_parser = clap::builder::PossibleValuesParser::new(PRIORITIES))]
