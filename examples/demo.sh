@@ -14,7 +14,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export DESK_DB="$work/desk.db" NO_COLOR=1
 
-say() { printf '\n$ desk %s\n' "$*"; "$desk" "$@"; }
+say() {
+    printf '\n$ desk'
+    printf " '%s'" "$@"
+    printf '\n'
+    "$desk" "$@"
+}
 
 # The first user to create the database is its administrator.
 say --as ewa init
@@ -23,7 +28,7 @@ say --as ewa class edit complaints --owner marek
 
 # Ewa, the clerk, takes the call; the ticket goes to the class's owner.
 say --as ewa ticket open "Kettle leaks after two weeks" --class complaints \
-    --customer "Kowalski AGD" --channel phone \
+    --customer "Kowalski AGD" --channel phone --at "yesterday 09:10" \
     -m "Mr Kowalski bought a KT-200 kettle on 20 Nov; it leaks at the base."
 
 # Marek works the case.

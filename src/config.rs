@@ -41,7 +41,10 @@ pub struct Settings {
 /// `$XDG_DATA_HOME/desk/desk.db`, else `~/.local/share/desk/desk.db`.
 pub fn db_path(given: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(path) = given.filter(|path| !path.as_os_str().is_empty()) {
-        return Ok(path);
+        // Absolute, so that SQLite never reads a name like ":memory:" or
+        // "file:x.db" as anything but a file.
+        return std::path::absolute(&path)
+            .map_err(|err| Error::env(format!("cannot use --db {}: {err}", path.display())));
     }
     let var = |name| std::env::var_os(name).filter(|value| !value.is_empty());
     if let Some(data) = var("XDG_DATA_HOME")

@@ -94,12 +94,20 @@ impl From<std::io::Error> for Error {
 
 impl From<csv::Error> for Error {
     fn from(err: csv::Error) -> Error {
-        Error::env(format!("CSV error: {err}"))
+        match err.kind() {
+            csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+                Error::from(std::io::Error::from(io.kind()))
+            }
+            _ => Error::env(format!("CSV error: {err}")),
+        }
     }
 }
 
 impl From<serde_json::Error> for Error {
     fn from(err: serde_json::Error) -> Error {
-        Error::env(format!("JSON error: {err}"))
+        match err.io_error_kind() {
+            Some(kind) => Error::from(std::io::Error::from(kind)),
+            None => Error::env(format!("JSON error: {err}")),
+        }
     }
 }

@@ -54,6 +54,31 @@ pub fn optional(message: Option<String>) -> Result<Option<String>> {
     }
 }
 
+/// Whether `read` will open the editor for this source.
+pub fn needs_editor(source: &Source) -> bool {
+    source.positional.is_none() && source.message.is_none() && (source.edit || is_interactive())
+}
+
+/// After a failed write, keeps text the user typed in the editor in a file
+/// and says where, so that no typing is lost.
+pub fn keep(text: &str, err: Error) -> Error {
+    let kept = tempfile::Builder::new()
+        .prefix("desk-unsaved-")
+        .suffix(".txt")
+        .tempfile()
+        .and_then(|file| {
+            std::fs::write(file.path(), text)?;
+            file.keep().map_err(|e| e.error)
+        });
+    match kept {
+        Ok((_, path)) => Error::new(
+            err.kind,
+            format!("{}; your text is kept in {}", err.message, path.display()),
+        ),
+        Err(_) => err,
+    }
+}
+
 fn is_interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
@@ -106,7 +131,11 @@ fn edit(about: &str) -> Result<String> {
             "the editor '{editor}' failed ({status}); nothing was recorded"
         )));
     }
-    let written = std::fs::read_to_string(file.path())?;
+    let written = std::fs::read_to_string(file.path()).map_err(|err| {
+        Error::usage(format!(
+            "cannot read what the editor wrote ({err}); nothing was recorded"
+        ))
+    })?;
     if written == template {
         return Err(Error::usage(
             "the text was left unchanged; nothing was recorded",

@@ -174,30 +174,32 @@ pub enum Lookup {
     Many(Vec<Customer>),
 }
 
-/// Finds a customer by id, code, e-mail or exact name, in that order.
+/// Finds a customer by id, code, e-mail or exact name. Every way that
+/// matches counts, so a value that is one customer's id and another's code
+/// is refused as ambiguous rather than guessed.
 pub fn lookup(conn: &Connection, text: &str) -> Result<Lookup> {
     let text = names::normal(text);
-    if let Ok(id) = text.trim_start_matches('#').parse::<i64>()
-        && let Some(customer) = db::customers::by_id(conn, id)?
-    {
-        return Ok(Lookup::Found(customer));
+    let mut found: Vec<Customer> = Vec::new();
+    if let Ok(id) = text.trim_start_matches('#').parse::<i64>() {
+        found.extend(db::customers::by_id(conn, id)?);
     }
-    if let Some(customer) = db::customers::by_code(conn, &text)? {
-        return Ok(Lookup::Found(customer));
+    found.extend(db::customers::by_code(conn, &text)?);
+    if text.contains('@') {
+        found.extend(db::customers::by_email(conn, &text)?);
     }
-    let mut matches = if text.contains('@') {
-        db::customers::by_email(conn, &text)?
-    } else {
-        vec![]
-    };
-    if matches.is_empty() {
-        matches = db::customers::by_name(conn, &text)?;
-    }
-    Ok(match matches.len() {
+    found.extend(db::customers::by_name(conn, &text)?);
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|c| seen.insert(c.id));
+    Ok(match found.len() {
         0 => Lookup::Missing,
-        1 => Lookup::Found(matches.remove(0)),
-        _ => Lookup::Many(matches),
+        1 => Lookup::Found(found.remove(0)),
+        _ => Lookup::Many(found),
     })
+}
+
+/// True for a value that can only be meant as an id.
+pub fn is_number(text: &str) -> bool {
+    text.trim().trim_start_matches('#').parse::<i64>().is_ok()
 }
 
 /// The error for a name that matches several customers, listing them.
@@ -228,7 +230,8 @@ pub fn find(conn: &Connection, text: &str) -> Result<Customer> {
         Lookup::Found(customer) => Ok(customer),
         Lookup::Many(many) => Err(ambiguous(text, &many)),
         Lookup::Missing => Err(Error::not_found(format!(
-            "no customer '{text}' by id, code, e-mail or name (see: desk customer list)"
+            "no customer '{}' by id, code, e-mail or name (see: desk customer list)",
+            crate::sanitize::line(text)
         ))),
     }
 }

@@ -30,13 +30,13 @@ pub enum TicketCommand {
         #[command(flatten)]
         message: Message,
         /// When it happened, if not now (e.g. "yesterday 14:00", -2h)
-        #[arg(long, value_name = "WHEN")]
+        #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
         at: Option<String>,
         /// Keep this entry out of the customer's copy
         #[arg(long)]
         internal: bool,
         /// The number of an earlier entry this one corrects
-        #[arg(long, value_name = "SEQ")]
+        #[arg(long, value_name = "SEQ", value_parser = clap::value_parser!(i64).range(1..))]
         corrects: Option<i64>,
     },
     /// Make someone else responsible
@@ -44,7 +44,11 @@ pub enum TicketCommand {
     /// Move to another class
     Move { id: String, class: String },
     /// Set the due date, or clear it with "none"
-    Due { id: String, when: String },
+    Due {
+        id: String,
+        #[arg(allow_hyphen_values = true)]
+        when: String,
+    },
     /// Close a ticket
     Close {
         id: String,
@@ -105,12 +109,12 @@ pub struct OpenArgs {
     #[arg(long, value_name = "LOGIN")]
     owner: Option<String>,
     /// When it is due: 2026-12-10, tomorrow, friday, +3d, 4h…
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     due: Option<String>,
     #[arg(long, default_value = "normal", value_parser = clap::builder::PossibleValuesParser::new(PRIORITIES))]
     priority: String,
     /// When the contact happened, if not now
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     at: Option<String>,
     /// The customer's request (default: the subject)
     #[command(flatten)]
@@ -120,7 +124,7 @@ pub struct OpenArgs {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum StateArg {
     New,
-    #[value(alias = "in-progress")]
+    #[value(alias = "in_progress")]
     InProgress,
     Closed,
     Pending,
@@ -156,7 +160,7 @@ pub struct ListArgs {
     #[arg(long)]
     overdue: bool,
     /// Only pending tickets with no entry for this long (e.g. 3d)
-    #[arg(long, value_name = "DUR")]
+    #[arg(long, value_name = "DUR", allow_hyphen_values = true)]
     stale: Option<String>,
     #[arg(long, value_enum, default_value = "activity")]
     sort: SortArg,
@@ -182,41 +186,12 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
             internal,
             corrects,
         } => {
-            let id = parse_id(&id, "ticket")?;
-            let now = when::now();
-            let at = past_time(at.as_deref(), now)?;
             let source = Source {
                 positional: text,
                 message: message.message,
                 edit: message.edit,
             };
-            let text = text::read(source, &format!("the entry for ticket {id}"))?;
-            let plan = Plan {
-                kind: EntryKind::Activity,
-                text,
-                at,
-                internal,
-                corrects,
-            };
-            let (ticket, entry) = record(ctx, id, now, |_, stored, _| {
-                refuse_closed(&stored.ticket, "log on it")?;
-                let activity = now_stamp(&plan.at);
-                let state = State::InProgress;
-                Ok((
-                    plan,
-                    Change {
-                        state: Some(state),
-                        first_activity_at: Some(activity),
-                        ..Default::default()
-                    },
-                ))
-            })?;
-            report(
-                ctx,
-                &ticket,
-                &entry,
-                &format!("logged entry {} on ticket {}", entry.seq, ticket.id),
-            )
+            log(ctx, &id, source, at.as_deref(), internal, corrects)
         }
         TicketCommand::Assign { id, login } => {
             let id = parse_id(&id, "ticket")?;
@@ -329,6 +304,63 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
         TicketCommand::Show { id } => show(ctx, &id),
         TicketCommand::List(args) => list(ctx, args),
     }
+}
+
+fn log(
+    ctx: &mut Ctx,
+    id: &str,
+    source: Source,
+    at: Option<&str>,
+    internal: bool,
+    corrects: Option<i64>,
+) -> Result<()> {
+    let id = parse_id(id, "ticket")?;
+    let now = when::now();
+    let at = past_time(at, now)?;
+    let edited = text::needs_editor(&source);
+    if edited {
+        // Before anyone types a word: is there such a ticket, may they log on it?
+        let settings = ctx.settings;
+        ctx.store.read(|tx| {
+            actor(tx, settings)?;
+            refuse_closed(&find_ticket(tx, id)?.ticket, "log on it")
+        })?;
+    }
+    let text = text::read(source, &format!("the entry for ticket {id}"))?;
+    let plan = Plan {
+        kind: EntryKind::Activity,
+        text: text.clone(),
+        at,
+        internal,
+        corrects,
+    };
+    let recorded = record(ctx, id, now, |_, stored, _| {
+        refuse_closed(&stored.ticket, "log on it")?;
+        if plan
+            .at
+            .as_deref()
+            .is_some_and(|at| at < stored.ticket.opened_at.as_str())
+        {
+            return Err(Error::usage(format!(
+                "--at is before ticket {id} was opened ({}); give a later time",
+                when::parse_stamp(&stored.ticket.opened_at)
+                    .map(when::local)
+                    .unwrap_or_default()
+            )));
+        }
+        let change = Change {
+            state: Some(State::InProgress),
+            first_activity_at: Some(now_stamp(&plan.at)),
+            ..Default::default()
+        };
+        Ok((plan, change))
+    });
+    let (ticket, entry) = match recorded {
+        Err(err) if edited => return Err(text::keep(&text, err)),
+        other => other?,
+    };
+    let line = format!("logged entry {} on ticket {}", entry.seq, ticket.id);
+    report(ctx, &ticket, &entry, &line)
 }
 
 /// The entry a command is about to write.
@@ -505,6 +537,12 @@ fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
             Lookup::Many(many) => return Err(customer::ambiguous(&args.customer, &many)),
             Lookup::Missing => {
                 let name = names::normal(&args.customer);
+                if customer::is_number(&name) {
+                    return Err(Error::not_found(format!(
+                        "no customer with id {name}; to add a customer whose name is a number, \
+                         use: desk customer add"
+                    )));
+                }
                 if name.is_empty() {
                     return Err(Error::usage(
                         "give the customer: --customer ID|CODE|EMAIL|NAME",
@@ -515,7 +553,10 @@ fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
                 added
             }
         };
-        let opened_at = when::stamp(now);
+        // The case began when the customer called, which `--at` may put
+        // earlier than the moment it was typed in.
+        let recorded_at = when::stamp(now);
+        let opened_at = at.clone().unwrap_or_else(|| recorded_at.clone());
         let new = NewTicket {
             subject: &subject,
             class_id: class.id,
@@ -534,19 +575,19 @@ fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
             author_id: author.id,
             author: &author.login,
             os_user: &settings.os_user,
-            at: at.as_deref().unwrap_or(&opened_at),
-            recorded_at: &opened_at,
+            at: &opened_at,
+            recorded_at: &recorded_at,
             internal: false,
             corrects: None,
         };
         let first = db::entries::append(tx, id, 0, &entry)?;
-        db::tickets::apply(tx, id, first.seq, &opened_at, &Change::default())?;
+        db::tickets::apply(tx, id, first.seq, &recorded_at, &Change::default())?;
         if let Some(due) = &due {
             let text = format!("due {}", describe_due(Some(due)));
             entry = NewEntry {
                 kind: EntryKind::Due,
                 text: &text,
-                at: &opened_at,
+                at: &recorded_at,
                 ..entry
             };
             let second = db::entries::append(tx, id, first.seq, &entry)?;
@@ -554,7 +595,7 @@ fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
                 due: Some(Some(due.clone())),
                 ..Default::default()
             };
-            db::tickets::apply(tx, id, second.seq, &opened_at, &change)?;
+            db::tickets::apply(tx, id, second.seq, &recorded_at, &change)?;
         }
         Ok(find_ticket(tx, id)?.ticket)
     })?;

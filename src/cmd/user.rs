@@ -6,7 +6,6 @@ use super::{Ctx, admin, field, find_user};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::model::User;
-use crate::names;
 use crate::render::{self, Grid, Text};
 use crate::when;
 
@@ -35,9 +34,12 @@ pub enum UserCommand {
         name: Option<String>,
         #[arg(long)]
         email: Option<String>,
-        /// Make the user an administrator, or not (--admin false)
-        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
-        admin: Option<bool>,
+        /// Make the user an administrator
+        #[arg(long, conflicts_with = "no_admin")]
+        admin: bool,
+        /// Make the user an ordinary user
+        #[arg(long)]
+        no_admin: bool,
         /// Make a deactivated user active again
         #[arg(long)]
         active: bool,
@@ -71,30 +73,11 @@ pub fn run(command: UserCommand, ctx: &mut Ctx) -> Result<()> {
             name,
             email,
             admin,
+            no_admin,
             active,
         } => {
-            let settings = ctx.settings;
-            let user = ctx.store.write(|tx| {
-                let mut user = find_user(tx, &login)?;
-                let actor = super::actor(tx, settings)?;
-                let own_details = actor.id == user.id && admin.is_none() && !active;
-                if !own_details {
-                    super::admin(tx, settings, "change another user's role or state")?;
-                }
-                if let Some(name) = field(name) {
-                    user.name = name;
-                }
-                if let Some(email) = field(email) {
-                    user.email = email;
-                }
-                if let Some(admin) = admin {
-                    user.admin = admin;
-                }
-                user.active |= active;
-                db::users::update(tx, &user)?;
-                Ok(user)
-            })?;
-            super::done(ctx, &format!("updated user {}", user.login), &user)
+            let role = (admin || no_admin).then_some(admin);
+            edit(ctx, &login, name, email, role, active)
         }
         UserCommand::Deactivate { login } => {
             let settings = ctx.settings;
@@ -115,6 +98,68 @@ pub fn run(command: UserCommand, ctx: &mut Ctx) -> Result<()> {
     }
 }
 
+fn edit(
+    ctx: &mut Ctx,
+    login: &str,
+    name: Option<String>,
+    email: Option<String>,
+    role: Option<bool>,
+    reactivate: bool,
+) -> Result<()> {
+    let settings = ctx.settings;
+    let user = ctx.store.write(|tx| {
+        let mut user = find_user(tx, login)?;
+        let actor = super::actor(tx, settings)?;
+        let own_details = actor.id == user.id && role.is_none() && !reactivate;
+        if !own_details {
+            admin(tx, settings, "change another user's role or state")?;
+        }
+        if let Some(name) = field(name) {
+            user.name = name;
+        }
+        if let Some(email) = field(email) {
+            user.email = email;
+        }
+        if let Some(role) = role {
+            user.admin = role;
+        }
+        user.active |= reactivate;
+        db::users::update(tx, &user)?;
+        keep_an_administrator(tx)?;
+        Ok(user)
+    })?;
+    super::done(ctx, &format!("updated user {}", user.login), &user)
+}
+
+/// Refuses a change that leaves no active administrator: nobody could
+/// register users or manage classes again.
+fn keep_an_administrator(conn: &rusqlite::Connection) -> Result<()> {
+    if db::users::active_admins(conn)? == 0 {
+        return Err(Error::refused(
+            "that would leave no active administrator; make someone else one first: \
+             desk user edit LOGIN --admin",
+        ));
+    }
+    Ok(())
+}
+
+/// Logins are what people type after --as: plain letters, digits and
+/// `.`, `_`, `-`, so that no two can look alike.
+fn valid_login(login: &str) -> Result<String> {
+    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    let starts_well = login
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !starts_well || login.len() > 64 || !login.chars().all(ok) {
+        return Err(Error::usage(format!(
+            "'{}' is not a login: use letters, digits, '.', '_' and '-' (as in a Unix login)",
+            crate::sanitize::line(login)
+        )));
+    }
+    Ok(login.to_string())
+}
+
 fn add(
     ctx: &mut Ctx,
     login: String,
@@ -122,18 +167,19 @@ fn add(
     email: Option<String>,
     is_admin: bool,
 ) -> Result<()> {
-    let login = names::normal(&login);
-    if login.is_empty() || login.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::usage(format!(
-            "'{login}' is not a login: use one word, no spaces"
-        )));
-    }
+    let login = valid_login(&login)?;
     let settings = ctx.settings;
     let now = when::stamp(when::now());
     let user = ctx.store.write(|tx| {
         admin(tx, settings, "add users")?;
-        if db::users::by_login(tx, &login)?.is_some() {
-            return Err(Error::usage(format!("user '{login}' already exists")));
+        let taken = db::users::list(tx)?
+            .into_iter()
+            .find(|u| u.login.eq_ignore_ascii_case(&login));
+        if let Some(user) = taken {
+            return Err(Error::usage(format!(
+                "user '{}' already exists",
+                user.login
+            )));
         }
         let user = User {
             id: 0,

@@ -23,12 +23,14 @@ fn from_row(row: &Row) -> rusqlite::Result<Customer> {
 
 pub fn insert(conn: &Connection, c: &Customer, now: &str) -> Result<Customer> {
     let sql = format!(
-        "INSERT INTO customers (name, fold, code, tax_id, email, phone, address, note, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING {COLUMNS}"
+        "INSERT INTO customers (name, fold, code, tax_id, email, phone, address, note, created_at,
+             code_fold)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING {COLUMNS}"
     );
     let fold = names::fold(&c.name);
+    let code_fold = c.code.as_deref().map(names::fold);
     let params = params![
-        c.name, fold, c.code, c.tax_id, c.email, c.phone, c.address, c.note, now
+        c.name, fold, c.code, c.tax_id, c.email, c.phone, c.address, c.note, now, code_fold
     ];
     Ok(conn.query_row(&sql, params, from_row)?)
 }
@@ -36,7 +38,7 @@ pub fn insert(conn: &Connection, c: &Customer, now: &str) -> Result<Customer> {
 pub fn update(conn: &Connection, c: &Customer) -> Result<()> {
     conn.execute(
         "UPDATE customers SET name = ?2, fold = ?3, code = ?4, tax_id = ?5, email = ?6,
-             phone = ?7, address = ?8, note = ?9
+             phone = ?7, address = ?8, note = ?9, code_fold = ?10
          WHERE id = ?1",
         params![
             c.id,
@@ -47,7 +49,8 @@ pub fn update(conn: &Connection, c: &Customer) -> Result<()> {
             c.email,
             c.phone,
             c.address,
-            c.note
+            c.note,
+            c.code.as_deref().map(names::fold)
         ],
     )?;
     Ok(())
@@ -59,8 +62,10 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Customer>> {
 }
 
 pub fn by_code(conn: &Connection, code: &str) -> Result<Option<Customer>> {
-    let sql = format!("SELECT {COLUMNS} FROM customers WHERE code = ?1");
-    Ok(conn.query_row(&sql, [code], from_row).optional()?)
+    let sql = format!("SELECT {COLUMNS} FROM customers WHERE code_fold = ?1");
+    Ok(conn
+        .query_row(&sql, [names::fold(code)], from_row)
+        .optional()?)
 }
 
 pub fn by_email(conn: &Connection, email: &str) -> Result<Vec<Customer>> {

@@ -22,6 +22,15 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The file's device and inode when it was opened.
+    identity: Option<(u64, u64)>,
+}
+
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|meta| (meta.dev(), meta.ino()))
 }
 
 /// Creates or checks a database file: what `desk init` does. Returns whether
@@ -79,6 +88,7 @@ pub fn open_read_with(path: &Path, busy: Duration) -> Result<Store> {
     Ok(Store {
         conn,
         path: path.to_path_buf(),
+        identity: identity(path),
     })
 }
 
@@ -119,6 +129,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            identity: identity(path),
         })
     }
 
@@ -189,6 +200,14 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&tx)?;
+        // A file moved or deleted since it was opened (say, while an editor
+        // was open) would swallow the change: refuse rather than say "done".
+        if identity(&self.path) != self.identity {
+            return Err(Error::env(format!(
+                "the database {} was moved or deleted while desk was running; nothing was recorded",
+                self.path.display()
+            )));
+        }
         tx.commit()?;
         Ok(value)
     }

@@ -56,6 +56,11 @@ pub fn update(conn: &Connection, user: &User) -> Result<()> {
     Ok(())
 }
 
+pub fn active_admins(conn: &Connection) -> Result<i64> {
+    let sql = "SELECT count(*) FROM users WHERE admin = 1 AND active = 1";
+    Ok(conn.query_row(sql, [], |row| row.get(0))?)
+}
+
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |row| row.get(0))?)
 }

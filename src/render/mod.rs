@@ -67,9 +67,6 @@ pub struct Grid {
     pub flexible: Vec<usize>,
 }
 
-/// Narrower than this, a table is printed whole and the terminal wraps it.
-const MIN_FIT_WIDTH: usize = 30;
-
 impl Grid {
     pub fn new(headers: Vec<&'static str>, flexible: Vec<usize>) -> Grid {
         Grid {
@@ -80,7 +77,7 @@ impl Grid {
     }
 
     pub fn render(mut self, settings: &Settings) -> String {
-        if let Some(width) = settings.width.filter(|width| *width >= MIN_FIT_WIDTH) {
+        if let Some(width) = settings.width {
             self.fit(width);
         }
         let mut table = Table::new();
@@ -195,7 +192,15 @@ pub fn list<T: Serialize>(
                 out.write_all(b"\n")?;
             }
         }
-        Format::Csv => csv(out, records)?,
+        // On a terminal, stored text is made safe; in a file it stays exact.
+        Format::Csv => csv(out, records, settings.width.is_some())?,
+    }
+    let more = total - records.len() as i64;
+    if more > 0 && !matches!(settings.format, None | Some(Format::Table | Format::Text)) {
+        eprintln!(
+            "desk: {} of {total} shown; {more} more left out by --limit",
+            records.len()
+        );
     }
     Ok(())
 }
@@ -209,7 +214,7 @@ pub fn json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
 /// Writes records as CSV with the same field names as their JSON; nested
 /// objects become dotted columns (`customer.id`). Cells that a spreadsheet
 /// would run as a formula are prefixed with `'`.
-pub fn csv<T: Serialize>(out: &mut dyn Write, records: &[T]) -> Result<()> {
+pub fn csv<T: Serialize>(out: &mut dyn Write, records: &[T], terminal: bool) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     let mut header_written = false;
     for record in records {
@@ -219,7 +224,14 @@ pub fn csv<T: Serialize>(out: &mut dyn Write, records: &[T]) -> Result<()> {
             writer.write_record(fields.iter().map(|(key, _)| key.as_str()))?;
             header_written = true;
         }
-        writer.write_record(fields.iter().map(|(_, value)| defuse(value)))?;
+        writer.write_record(fields.iter().map(|(_, value)| {
+            let value = defuse(value);
+            if terminal {
+                sanitize::block(&value)
+            } else {
+                value
+            }
+        }))?;
     }
     writer.flush()?;
     Ok(())
@@ -298,6 +310,7 @@ mod tests {
                 name: "=1+1",
                 customer: Inner { id: 7 },
             }],
+            false,
         )
         .unwrap();
         assert_eq!(
