@@ -128,7 +128,7 @@ fn add(ctx: &mut Ctx, name: String, fields: ClassFields) -> Result<()> {
             )));
         }
         let owner = match &fields.owner {
-            Some(login) => find_user(tx, login)?,
+            Some(login) => super::find_owner(tx, login)?,
             None => actor,
         };
         let class = Class {
@@ -174,7 +174,7 @@ fn edit(
             class.name = new_name;
         }
         if let Some(login) = &fields.owner {
-            class.owner = find_user(tx, login)?.login;
+            class.owner = super::find_owner(tx, login)?.login;
         }
         if let Some(title) = field(fields.title) {
             class.title = title;

@@ -69,6 +69,19 @@ pub fn find_user(conn: &Connection, login: &str) -> Result<User> {
     })
 }
 
+/// A user who can be made responsible for tickets: registered and active.
+pub fn find_owner(conn: &Connection, login: &str) -> Result<User> {
+    let user = find_user(conn, login)?;
+    if !user.active {
+        return Err(Error::refused(format!(
+            "user '{}' is deactivated and cannot be responsible for tickets; choose another \
+             (see: desk user list)",
+            user.login
+        )));
+    }
+    Ok(user)
+}
+
 pub fn find_class(conn: &Connection, name: &str) -> Result<Class> {
     db::classes::by_name(conn, name)?.ok_or_else(|| {
         let known: Vec<String> = db::classes::list(conn, false)

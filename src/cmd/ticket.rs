@@ -6,7 +6,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::customer::{self, Lookup};
-use super::{Ctx, actor, find_class, find_user, parse_id};
+use super::{Ctx, actor, find_class, find_owner, find_user, parse_id};
 use crate::db::entries::NewEntry;
 use crate::db::tickets::{Change, Filter, NewTicket, Sort, Stored};
 use crate::db::{self};
@@ -196,13 +196,7 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
         TicketCommand::Assign { id, login } => {
             let id = parse_id(&id, "ticket")?;
             let (ticket, entry) = record(ctx, id, when::now(), |tx, stored, _| {
-                let owner = find_user(tx, &login)?;
-                if !owner.active {
-                    return Err(Error::refused(format!(
-                        "user '{}' is deactivated",
-                        owner.login
-                    )));
-                }
+                let owner = find_owner(tx, &login)?;
                 let text = format!("assigned to {} (was {})", owner.login, stored.ticket.owner);
                 let change = Change {
                     owner_id: Some(owner.id),
@@ -529,8 +523,14 @@ fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
         let author = actor(tx, settings)?;
         let class = usable_class(tx, &args.class)?;
         let owner = match &args.owner {
-            Some(login) => find_user(tx, login)?,
-            None => find_user(tx, &class.owner)?,
+            Some(login) => find_owner(tx, login)?,
+            None => find_owner(tx, &class.owner).map_err(|err| {
+                Error::refused(format!(
+                    "{err}; class '{}' needs a new owner (desk class edit '{}' --owner LOGIN), \
+                     or name one with --owner",
+                    class.name, class.name
+                ))
+            })?,
         };
         let customer = match customer::lookup(tx, &args.customer)? {
             Lookup::Found(customer) => customer,

@@ -5,4 +5,5 @@ mod harness;
 mod concurrency;
 mod field_cases;
 mod history;
+mod hostile;
 mod tickets;

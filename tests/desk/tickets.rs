@@ -166,11 +166,24 @@ fn an_entry_can_correct_an_earlier_one_and_be_internal() {
 fn at_records_when_it_happened_beside_when_it_was_typed() {
     let mut desk = Desk::new();
     desk.now = Some("2026-12-04T10:00:00Z".into());
-    let open = ["ticket", "open", "A", "--class", "orders", "--customer", "X", "--at", "-1d"];
+    let open = [
+        "ticket",
+        "open",
+        "A",
+        "--class",
+        "orders",
+        "--customer",
+        "X",
+        "--at",
+        "-1d",
+    ];
     desk.ok(&open);
     assert_eq!(desk.ticket(1)["opened_at"], "2026-12-03T10:00:00Z");
     let err = desk.fails(&["ticket", "log", "1", "x", "--at", "2026-12-02 10:00"], 2);
-    assert!(err.contains("before ticket 1 was opened (2026-12-03 10:00)"), "{err}");
+    assert!(
+        err.contains("before ticket 1 was opened (2026-12-03 10:00)"),
+        "{err}"
+    );
     desk.ok(&[
         "ticket",
         "log",

@@ -1,0 +1,260 @@
+//! Faults found by trying to break desk from the outside, each kept as the
+//! right behaviour.
+
+use std::process::Stdio;
+
+use crate::harness::Desk;
+
+#[test]
+fn the_last_active_administrator_cannot_be_demoted() {
+    let desk = Desk::new();
+    let err = desk.fails(&["user", "edit", "anna", "--no-admin"], 4);
+    assert!(err.contains("no active administrator"), "{err}");
+    desk.ok(&["user", "add", "olga", "--admin"]);
+    desk.ok(&["user", "edit", "anna", "--no-admin"]);
+    let run = desk.run_as("olga", &["user", "deactivate", "anna"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = desk.run_as("olga", &["user", "edit", "olga", "--no-admin"]);
+    assert_eq!(run.code, 4);
+    let users = desk.json(&["user", "list"]);
+    assert_eq!(users[1]["admin"], true, "olga is still an administrator");
+}
+
+#[test]
+fn deactivated_users_cannot_be_made_responsible() {
+    let desk = Desk::new();
+    desk.ok(&["user", "add", "marek"]);
+    desk.ok(&["class", "edit", "orders", "--owner", "marek"]);
+    desk.ok(&["user", "deactivate", "marek"]);
+    desk.fails(&["class", "edit", "general", "--owner", "marek"], 4);
+    let open = [
+        "ticket",
+        "open",
+        "A",
+        "--class",
+        "general",
+        "--customer",
+        "X",
+    ];
+    desk.fails(&[&open[..], &["--owner", "marek"]].concat(), 4);
+    let err = desk.fails(
+        &[
+            "ticket",
+            "open",
+            "A",
+            "--class",
+            "orders",
+            "--customer",
+            "X",
+        ],
+        4,
+    );
+    assert!(
+        err.contains("desk class edit 'orders' --owner LOGIN"),
+        "{err}"
+    );
+}
+
+#[test]
+fn customer_ids_are_never_taken_for_names_and_clashes_are_refused() {
+    let desk = Desk::new();
+    desk.ok(&["customer", "add", "Alpha"]);
+    desk.ok(&["customer", "add", "Beta", "--code", "1"]);
+    let open = |customer: &str| {
+        desk.run(&[
+            "ticket",
+            "open",
+            "A",
+            "--class",
+            "orders",
+            "--customer",
+            customer,
+        ])
+    };
+    let run = open("99");
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("no customer with id 99"));
+    let run = open("1");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("matches 2 customers"), "{}", run.stderr);
+    desk.ok(&["customer", "add", "Gamma", "--code", "A1"]);
+    let ticket = desk.json(&[
+        "ticket",
+        "open",
+        "B",
+        "--class",
+        "orders",
+        "--customer",
+        "a1",
+    ]);
+    assert_eq!(
+        ticket["customer"]["name"], "Gamma",
+        "codes match whatever the case"
+    );
+    desk.fails(&["customer", "add", "Delta", "--code", "a1"], 2);
+    assert_eq!(
+        desk.json(&["customer", "list"]).as_array().unwrap().len(),
+        3
+    );
+}
+
+#[test]
+fn negative_offsets_are_values_not_options() {
+    let mut desk = Desk::new();
+    desk.now = Some("2026-12-04T10:00:00Z".into());
+    let open = [
+        "ticket",
+        "open",
+        "A",
+        "--class",
+        "orders",
+        "--customer",
+        "X",
+        "--at",
+        "-3h",
+    ];
+    desk.ok(&open);
+    desk.ok(&["ticket", "log", "1", "x", "--at", "-2h"]);
+    desk.ok(&["ticket", "due", "1", "-1h"]);
+    let ticket = desk.ticket(1);
+    assert_eq!(ticket["entries"][1]["at"], "2026-12-04T08:00:00Z");
+    assert_eq!(ticket["due"], "2026-12-04T09:00:00Z");
+    let err = desk.fails(&["ticket", "list", "--stale", "-1h"], 2);
+    assert!(err.contains("can't read '-1h' as a duration"), "{err}");
+    desk.fails(&["ticket", "log", "1", "x", "--corrects", "-1"], 2);
+}
+
+#[test]
+fn machine_formats_end_quietly_when_the_reader_goes_away() {
+    let desk = Desk::new();
+    let subject = "y".repeat(2000);
+    for _ in 0..60 {
+        desk.open(&subject);
+    }
+    for format in ["json", "jsonl", "csv"] {
+        let mut child = desk
+            .command(&["ticket", "list", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        assert!(
+            output.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+#[test]
+fn escapes_in_arguments_and_stored_text_never_reach_the_terminal() {
+    let desk = Desk::new();
+    desk.ok(&["customer", "add", "Dup", "--code", "c\x1b[2J"]);
+    desk.ok(&["customer", "add", "Dup"]);
+    let err = desk.fails(
+        &[
+            "ticket",
+            "open",
+            "A",
+            "--class",
+            "orders",
+            "--customer",
+            "Dup",
+        ],
+        2,
+    );
+    assert!(err.contains("c^[[2J") && !err.contains('\x1b'), "{err}");
+    for args in [
+        &["ticket", "show", "1\x1b[31m"][..],
+        &["--as", "r\x1b[31moot", "ticket", "log", "1", "x"],
+        &[
+            "ticket",
+            "open",
+            "A",
+            "--class",
+            "no\x07pe",
+            "--customer",
+            "X",
+        ],
+    ] {
+        let run = desk.run(args);
+        assert_ne!(run.code, 0);
+        assert!(
+            !run.stderr.contains('\x1b') && !run.stderr.contains('\x07'),
+            "{args:?}"
+        );
+    }
+    let run = desk.in_pty(100, "desk customer list --format csv");
+    assert!(!run.stdout.contains('\x1b'), "{:?}", run.stdout);
+    let file = desk.ok(&["customer", "list", "--format", "csv"]);
+    assert!(file.contains('\x1b'), "a file keeps the data exact");
+}
+
+#[test]
+fn a_limited_list_says_what_it_left_out_in_every_format() {
+    let desk = Desk::new();
+    for subject in ["A", "B", "C"] {
+        desk.open(subject);
+    }
+    let run = desk.run(&["ticket", "list", "--limit", "1", "--json"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&run.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(run.stderr.contains("1 of 3 shown"), "{}", run.stderr);
+    let table = desk.ok(&["ticket", "list", "--limit", "2"]);
+    assert!(table.contains("and 1 more"));
+}
+
+#[test]
+fn text_typed_in_the_editor_is_checked_first_and_never_lost() {
+    let desk = Desk::new();
+    desk.open("A");
+    desk.ok(&["ticket", "close", "1"]);
+    let writes = r#"sh -c "echo typed >> \"\$1\"; touch \"$HOME/editor-ran\"" sh"#;
+    let run = desk
+        .command(&["ticket", "log", "1", "--edit"])
+        .env("EDITOR", writes)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(4));
+    assert!(
+        !desk.path().join("editor-ran").exists(),
+        "the editor opened for a closed ticket"
+    );
+    desk.ok(&["ticket", "reopen", "1"]);
+
+    // The database moves away while the editor is open.
+    let moves = r#"sh -c "echo lost words >> \"\$1\"; mv \"$DESK_DB\" \"$DESK_DB.moved\"" sh"#;
+    let run = desk
+        .command(&["ticket", "log", "1", "--edit"])
+        .env("EDITOR", moves)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("moved or deleted") && stderr.contains("desk-unsaved-"),
+        "{stderr}"
+    );
+    let kept = stderr.split("kept in ").nth(1).unwrap().trim();
+    assert_eq!(std::fs::read_to_string(kept).unwrap(), "lost words");
+}
+
+#[test]
+fn logins_cannot_look_alike() {
+    let desk = Desk::new();
+    desk.fails(&["user", "add", "Anna"], 2);
+    desk.fails(&["user", "add", "an\u{200b}na"], 2);
+    desk.fails(&["user", "add", "-x"], 2);
+    desk.fails(&["user", "add", "a b"], 2);
+    desk.ok(&["user", "add", "jan.kowalski"]);
+}
