@@ -259,7 +259,7 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
                 }
                 let change = Change {
                     state: Some(State::Closed),
-                    closed_at: Some(Some(now_stamp(&None))),
+                    closed_at: Some(Some(when::stamp(now))),
                     ..Default::default()
                 };
                 Ok((Plan::note(EntryKind::Closed, text), change))
@@ -344,7 +344,7 @@ fn log(
         }
         let change = Change {
             state: Some(State::InProgress),
-            first_activity_at: Some(now_stamp(&plan.at)),
+            first_activity_at: Some(plan.at.clone().unwrap_or_else(|| when::stamp(now))),
             ..Default::default()
         };
         Ok((plan, change))
@@ -389,10 +389,6 @@ fn past_time(at: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> Result<Opt
         )));
     }
     Ok(Some(when::stamp(instant)))
-}
-
-fn now_stamp(at: &Option<String>) -> String {
-    at.clone().unwrap_or_else(|| when::stamp(when::now()))
 }
 
 fn refuse_closed(ticket: &Ticket, doing: &str) -> Result<()> {

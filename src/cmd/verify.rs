@@ -6,12 +6,14 @@ use std::collections::HashMap;
 use super::Ctx;
 use crate::chain::{GENESIS, Link};
 use crate::db;
+use crate::db::tickets::Head;
 use crate::error::{Error, Result};
 use crate::model::{Entry, EntryKind, State};
 
 pub fn run(ctx: &mut Ctx) -> Result<()> {
     let problems = ctx.store.read(|tx| {
         let mut problems = db::integrity(tx)?;
+        problems.extend(db::guards(tx)?);
         let mut walker = Walker::default();
         db::entries::walk(tx, |ticket_id, entry| {
             walker.visit(ticket_id, &entry);
@@ -19,21 +21,25 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         })?;
         walker.end_ticket();
         problems.extend(walker.problems);
-        // Each row must end where its chain ends, in the state its history
-        // leads to: a removed last entry leaves a chain that is whole but short.
-        for (ticket_id, last_seq, state) in db::tickets::heads(tx)? {
-            let (found, replayed) = walker.ends.get(&ticket_id).copied().unwrap_or((0, None));
-            if found != last_seq {
-                problems.push(format!(
-                    "ticket {ticket_id}: its row records {last_seq} entries, the history holds {found}"
-                ));
-            } else if replayed.is_some_and(|replayed| replayed != state) {
-                problems.push(format!(
-                    "ticket {ticket_id}: its row says {}, its history says {}",
-                    state.label(),
-                    replayed.map_or("", State::label)
-                ));
+        let mut expected_id = 1;
+        db::tickets::heads(tx, |head| {
+            if head.id > expected_id {
+                problems.push(missing(expected_id, head.id - 1));
             }
+            expected_id = head.id + 1;
+            let replayed = walker.ends.remove(&head.id).unwrap_or_default();
+            problems.extend(compare(&head, &replayed));
+            Ok(())
+        })?;
+        // Ids are never reused, so every id up to the last handed out exists.
+        let last = db::tickets::last_id(tx)?;
+        if last >= expected_id {
+            problems.push(missing(expected_id, last));
+        }
+        for ticket_id in walker.ends.keys() {
+            problems.push(format!(
+                "ticket {ticket_id}: it has a history but no ticket row"
+            ));
         }
         Ok(problems)
     })?;
@@ -54,15 +60,73 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     )))
 }
 
-/// Follows the entries in ticket and chain order, one ticket at a time.
+fn missing(from: i64, to: i64) -> String {
+    if from == to {
+        format!("ticket {from}: it is missing")
+    } else {
+        format!("tickets {from} to {to}: they are missing")
+    }
+}
+
+/// Names each field where a ticket row and its history disagree. A removed
+/// last entry leaves a chain that is whole but short: the row still counts it.
+fn compare(row: &Head, history: &Head) -> Vec<String> {
+    let id = row.id;
+    if row.last_seq != history.last_seq {
+        return vec![format!(
+            "ticket {id}: its row records {} entries, the history holds {}",
+            row.last_seq, history.last_seq
+        )];
+    }
+    let label = |state: &str| State::parse(state).map_or(state.to_string(), |s| s.label().into());
+    let mut problems = Vec::new();
+    if row.state != history.state {
+        problems.push(format!(
+            "ticket {id}: its row says {}, its history says {}",
+            label(&row.state),
+            label(&history.state)
+        ));
+    }
+    let show = |value: &Option<String>| value.clone().unwrap_or_else(|| "none".into());
+    let times = [
+        (
+            "opened",
+            Some(row.opened_at.clone()),
+            Some(history.opened_at.clone()),
+        ),
+        (
+            "first activity",
+            row.first_activity_at.clone(),
+            history.first_activity_at.clone(),
+        ),
+        (
+            "last entry",
+            Some(row.last_entry_at.clone()),
+            Some(history.last_entry_at.clone()),
+        ),
+        ("closing", row.closed_at.clone(), history.closed_at.clone()),
+    ];
+    for (what, in_row, in_history) in times {
+        if in_row != in_history {
+            problems.push(format!(
+                "ticket {id}: its row gives the {what} time as {}, its history as {}",
+                show(&in_row),
+                show(&in_history)
+            ));
+        }
+    }
+    problems
+}
+
+/// Follows the entries in ticket and chain order, one ticket at a time,
+/// checking each link and replaying what the ticket row should say.
 #[derive(Default)]
 struct Walker {
     problems: Vec<String>,
-    /// Per ticket: its last entry's number and the state its history leads to.
-    ends: HashMap<i64, (i64, Option<State>)>,
+    ends: HashMap<i64, Head>,
     ticket: i64,
     prev: Option<Entry>,
-    state: Option<State>,
+    replay: Head,
 }
 
 impl Walker {
@@ -70,6 +134,10 @@ impl Walker {
         if ticket_id != self.ticket {
             self.end_ticket();
             self.ticket = ticket_id;
+            self.replay = Head {
+                id: ticket_id,
+                ..Head::default()
+            };
         }
         let expected_seq = self.prev.as_ref().map_or(1, |p| p.seq + 1);
         let expected_prev = self.prev.as_ref().map_or(GENESIS, |p| p.hash.as_str());
@@ -87,18 +155,43 @@ impl Walker {
             self.problems
                 .push(format!("{at}: its content no longer matches its hash"));
         }
-        self.state = match entry.kind {
-            EntryKind::Opened => Some(State::New),
-            EntryKind::Activity | EntryKind::Reopened => Some(State::InProgress),
-            EntryKind::Closed => Some(State::Closed),
-            EntryKind::Assigned | EntryKind::Moved | EntryKind::Due => self.state,
-        };
+        self.replay_entry(entry);
         self.prev = Some(entry.clone());
     }
 
+    /// What each kind of entry does to its ticket's row, as the commands do it.
+    fn replay_entry(&mut self, entry: &Entry) {
+        let replay = &mut self.replay;
+        replay.last_seq = entry.seq;
+        replay.last_entry_at = entry.recorded_at.clone();
+        let state = match entry.kind {
+            EntryKind::Opened => {
+                replay.opened_at = entry.at.clone();
+                State::New
+            }
+            EntryKind::Activity => {
+                replay
+                    .first_activity_at
+                    .get_or_insert_with(|| entry.at.clone());
+                State::InProgress
+            }
+            EntryKind::Reopened => {
+                replay.closed_at = None;
+                State::InProgress
+            }
+            EntryKind::Closed => {
+                replay.closed_at = Some(entry.recorded_at.clone());
+                State::Closed
+            }
+            EntryKind::Assigned | EntryKind::Moved | EntryKind::Due => return,
+        };
+        replay.state = state.as_str().to_string();
+    }
+
     fn end_ticket(&mut self) {
-        if let Some(prev) = self.prev.take() {
-            self.ends.insert(self.ticket, (prev.seq, self.state.take()));
+        if self.prev.take().is_some() {
+            self.ends
+                .insert(self.ticket, std::mem::take(&mut self.replay));
         }
     }
 }

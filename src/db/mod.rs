@@ -223,6 +223,44 @@ impl Store {
     }
 }
 
+/// The triggers that keep the history append-only and the counts right.
+const GUARDS: [&str; 6] = [
+    "entries_no_update",
+    "entries_no_delete",
+    "entries_extend_chain",
+    "tickets_are_kept",
+    "tally_insert",
+    "tally_update",
+];
+
+/// Problems with the guards themselves: a missing trigger, or counts that
+/// no longer match the tickets.
+pub fn guards(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for name in GUARDS {
+        let sql = "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1";
+        let found: i64 = conn.query_row(sql, [name], |row| row.get(0))?;
+        if found == 0 {
+            problems.push(format!(
+                "database: the trigger {name} that guards the history is missing"
+            ));
+        }
+    }
+    let sql = "SELECT s.state, s.n, (SELECT count(*) FROM tickets t WHERE t.state = s.state)
+               FROM tally s WHERE s.owner_id = 0";
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (state, kept, counted): (String, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        if kept != counted {
+            problems.push(format!(
+                "database: the count of {state} tickets says {kept}, there are {counted}"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 /// SQLite's own checks: the file's structure and every foreign key.
 pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();

@@ -218,17 +218,41 @@ fn conditions(f: &Filter) -> (String, Vec<Value>) {
     (parts.join(" AND "), values)
 }
 
-/// Every ticket's id with the number of its last entry and its state, as
-/// its row records them.
-pub fn heads(conn: &Connection) -> Result<Vec<(i64, i64, State)>> {
-    let mut stmt = conn.prepare("SELECT id, last_seq, state FROM tickets ORDER BY id")?;
-    let heads = stmt.query_map([], |row| {
-        let state: String = row.get(2)?;
-        Ok((
-            row.get(0)?,
-            row.get(1)?,
-            State::parse(&state).unwrap_or(State::New),
-        ))
-    })?;
-    Ok(heads.collect::<rusqlite::Result<_>>()?)
+/// What a ticket row records that its history can also tell.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub id: i64,
+    pub last_seq: i64,
+    pub state: String,
+    pub opened_at: String,
+    pub first_activity_at: Option<String>,
+    pub last_entry_at: String,
+    pub closed_at: Option<String>,
+}
+
+/// Every ticket row's head, in id order.
+pub fn heads(conn: &Connection, mut visit: impl FnMut(Head) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT id, last_seq, state, opened_at, first_activity_at, last_entry_at, closed_at
+         FROM tickets ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        visit(Head {
+            id: row.get(0)?,
+            last_seq: row.get(1)?,
+            state: row.get(2)?,
+            opened_at: row.get(3)?,
+            first_activity_at: row.get(4)?,
+            last_entry_at: row.get(5)?,
+            closed_at: row.get(6)?,
+        })?;
+    }
+    Ok(())
+}
+
+/// The highest ticket id ever handed out.
+pub fn last_id(conn: &Connection) -> Result<i64> {
+    let sql = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'tickets'), 0)";
+    Ok(conn.query_row(sql, [], |row| row.get(0))?)
 }

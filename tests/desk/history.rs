@@ -282,3 +282,37 @@ fn verify_notices_a_ticket_row_that_disagrees_with_its_history() {
     let expected = "ticket 1: its row says closed, its history says in progress";
     assert!(run.stdout.contains(expected), "{}", run.stdout);
 }
+
+#[test]
+fn verify_replays_each_ticket_row_and_misses_no_ticket() {
+    let desk = Desk::new();
+    for subject in ["A", "B", "C", "D"] {
+        desk.open(subject);
+    }
+    desk.ok(&["ticket", "log", "2", "x"]);
+    desk.ok(&["ticket", "close", "2"]);
+    desk.ok(&["verify"]);
+    let sql = desk.sql();
+    sql.execute_batch(
+        "DROP TRIGGER tickets_are_kept; DROP TRIGGER entries_no_delete;
+         UPDATE tickets SET state = 'closed', closed_at = last_entry_at WHERE id = 1;
+         UPDATE tickets SET closed_at = '2020-01-01T00:00:00Z' WHERE id = 2;
+         DELETE FROM entries WHERE ticket_id IN (3, 4);
+         DELETE FROM tickets WHERE id IN (3, 4);",
+    )
+    .unwrap();
+    drop(sql);
+    let run = desk.run(&["verify"]);
+    assert_eq!(run.code, 1);
+    for expected in [
+        "trigger tickets_are_kept that guards the history is missing",
+        "trigger entries_no_delete that guards the history is missing",
+        "ticket 1: its row says closed, its history says new",
+        "ticket 1: its row gives the closing time as",
+        "ticket 2: its row gives the closing time as 2020-01-01T00:00:00Z",
+        "tickets 3 to 4: they are missing",
+        "the count of new tickets says 2, there are 0",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
+    }
+}
