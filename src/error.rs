@@ -72,11 +72,14 @@ impl From<rusqlite::Error> for Error {
                 Kind::Busy,
                 "the database stayed busy past the timeout; try again in a moment",
             ),
-            Some(ErrorCode::ReadOnly) => Error::env(format!(
-                "the database is read-only for this user ({err}); check the file's permissions"
+            Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen) => Error::env(format!(
+                "cannot use the database ({err}): this user needs to write to the file and to its \
+                 folder, where SQLite keeps its -wal and -shm files beside it (for a desk shared \
+                 by a team, see the README)"
             )),
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Error::env(format!(
-                "the database file is damaged or not a desk database ({err}); run: desk verify"
+                "the database file is damaged or is not a desk database ({err}); restore it from \
+                 a backup copy"
             )),
             _ => Error::env(format!("database error: {err}")),
         }

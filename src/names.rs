@@ -4,6 +4,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::error::{Error, Result};
+
 /// The form a name is stored in.
 pub fn normal(text: &str) -> String {
     text.trim().nfc().collect()
@@ -12,6 +14,26 @@ pub fn normal(text: &str) -> String {
 /// The key a name is looked up by.
 pub fn fold(text: &str) -> String {
     normal(text).to_lowercase()
+}
+
+/// A name or subject: one line, not empty, at most `max` characters.
+pub fn one_line(text: &str, what: &str, max: usize) -> Result<String> {
+    let text = normal(text);
+    if text.is_empty() {
+        return Err(Error::usage(format!("the {what} is empty")));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Error::usage(format!(
+            "the {what} must be one line of text, without line breaks or control characters"
+        )));
+    }
+    let length = text.chars().count();
+    if length > max {
+        return Err(Error::usage(format!(
+            "the {what} is {length} characters long; at most {max} fit (put the rest in an entry)"
+        )));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -6,6 +6,10 @@ use std::process::Command;
 
 use crate::error::{Error, Result};
 
+/// The most an entry's text may hold, in bytes: history is never deleted,
+/// so one pasted file must not grow a shared database for good.
+const MAX_TEXT: usize = 1 << 20;
+
 /// The ways a command was given its text.
 #[derive(Debug, Default)]
 pub struct Source {
@@ -35,6 +39,13 @@ pub fn read(source: Source, about: &str) -> Result<String> {
     };
     if text.trim().is_empty() {
         return Err(Error::usage("the text is empty; nothing was recorded"));
+    }
+    if text.len() > MAX_TEXT {
+        return Err(Error::usage(format!(
+            "the text is {} bytes; an entry holds at most {MAX_TEXT} (1 MiB), and entries are kept \
+             for good; nothing was recorded",
+            text.len()
+        )));
     }
     Ok(text)
 }

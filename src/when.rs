@@ -288,6 +288,8 @@ fn split_units(text: &str) -> Option<Vec<(i64, Unit)>> {
     if parts.is_empty() { None } else { Some(parts) }
 }
 
+const MAX_DURATION: i64 = 520 * 604_800;
+
 /// Reads a duration such as `90m`, `4h`, `3d`, `2w` or `1d12h`, in seconds.
 pub fn parse_duration(input: &str) -> Result<i64> {
     let text = input.trim().to_lowercase();
@@ -303,6 +305,9 @@ pub fn parse_duration(input: &str) -> Result<i64> {
         })
     });
     match total {
+        Some(seconds) if seconds > MAX_DURATION => Err(Error::usage(format!(
+            "'{input}' is too long a duration; at most 520 weeks (ten years)"
+        ))),
         Some(seconds) if seconds > 0 => Ok(seconds),
         _ => Err(Error::usage(format!(
             "can't read '{input}' as a duration; use minutes, hours, days or weeks: 90m, 4h, 3d, 2w, 1d12h"

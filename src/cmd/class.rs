@@ -106,13 +106,7 @@ fn target(value: Option<String>) -> Result<Option<Option<i64>>> {
 }
 
 fn valid_name(name: &str) -> Result<String> {
-    let name = names::normal(name);
-    if name.is_empty() || name.chars().any(char::is_control) {
-        return Err(Error::usage(format!(
-            "'{name}' is not a class name: give a word or a phrase"
-        )));
-    }
-    Ok(name)
+    names::one_line(name, "class name", 100)
 }
 
 fn add(ctx: &mut Ctx, name: String, fields: ClassFields) -> Result<()> {

@@ -76,21 +76,19 @@ pub fn run(command: CustomerCommand, ctx: &mut Ctx) -> Result<()> {
             name,
             fields,
         } => {
-            let name = positional
-                .or(name)
-                .map(|n| names::normal(&n))
-                .unwrap_or_default();
-            if name.is_empty() {
+            let Some(name) = positional.or(name) else {
                 return Err(Error::usage(
                     "give the customer's name: desk customer add NAME",
                 ));
-            }
+            };
+            let name = names::one_line(&name, "customer's name", 200)?;
             let settings = ctx.settings;
             let now = when::stamp(when::now());
             let customer = ctx.store.write(|tx| {
                 super::actor(tx, settings)?;
                 let mut customer = blank(name);
                 apply(&mut customer, fields);
+                super::check_email(&customer.email)?;
                 check_code(tx, &customer)?;
                 db::customers::insert(tx, &customer, &now)
             })?;
@@ -108,13 +106,11 @@ pub fn run(command: CustomerCommand, ctx: &mut Ctx) -> Result<()> {
             let customer = ctx.store.write(|tx| {
                 super::actor(tx, settings)?;
                 let mut found = find(tx, &customer)?;
-                if let Some(name) = name.map(|n| names::normal(&n)) {
-                    if name.is_empty() {
-                        return Err(Error::usage("a customer's name cannot be empty"));
-                    }
-                    found.name = name;
+                if let Some(name) = name {
+                    found.name = names::one_line(&name, "customer's name", 200)?;
                 }
                 apply(&mut found, fields);
+                super::check_email(&found.email)?;
                 check_code(tx, &found)?;
                 db::customers::update(tx, &found)?;
                 Ok(found)

@@ -114,6 +114,16 @@ pub fn done(ctx: &mut Ctx, line: &str, value: &impl serde::Serialize) -> Result<
     }
 }
 
+/// Refuses an e-mail address without an `@` in it.
+pub fn check_email(email: &Option<String>) -> Result<()> {
+    match email {
+        Some(email) if !email.contains('@') || email.chars().any(char::is_whitespace) => {
+            Err(Error::usage(format!("'{email}' is not an e-mail address")))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// An optional text option: empty means "clear it".
 pub fn field(value: Option<String>) -> Option<Option<String>> {
     value.map(|v| {

@@ -197,57 +197,68 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
             let id = parse_id(&id, "ticket")?;
             let (ticket, entry) = record(ctx, id, when::now(), |tx, stored, _| {
                 let owner = find_owner(tx, &login)?;
+                if owner.login == stored.ticket.owner {
+                    return Ok(None);
+                }
                 let text = format!("assigned to {} (was {})", owner.login, stored.ticket.owner);
                 let change = Change {
                     owner_id: Some(owner.id),
                     ..Default::default()
                 };
-                Ok((Plan::note(EntryKind::Assigned, text), change))
+                Ok(Some((Plan::note(EntryKind::Assigned, text), change)))
             })?;
-            report(
-                ctx,
-                &ticket,
-                &entry,
-                &format!("ticket {} is now {}'s", ticket.id, ticket.owner),
-            )
+            let owner = &ticket.owner;
+            let line = match entry {
+                Some(_) => format!("ticket {id} is now {owner}'s"),
+                None => format!("ticket {id} is already {owner}'s; nothing to record"),
+            };
+            report(ctx, &ticket, entry.as_ref(), &line)
         }
         TicketCommand::Move { id, class } => {
             let id = parse_id(&id, "ticket")?;
             let (ticket, entry) = record(ctx, id, when::now(), |tx, stored, _| {
                 let class = usable_class(tx, &class)?;
+                if class.name == stored.ticket.class {
+                    return Ok(None);
+                }
                 let text = format!("moved to {} (was {})", class.name, stored.ticket.class);
                 let change = Change {
                     class_id: Some(class.id),
                     ..Default::default()
                 };
-                Ok((Plan::note(EntryKind::Moved, text), change))
+                Ok(Some((Plan::note(EntryKind::Moved, text), change)))
             })?;
-            report(
-                ctx,
-                &ticket,
-                &entry,
-                &format!("ticket {} moved to {}", ticket.id, ticket.class),
-            )
+            let line = match entry {
+                Some(_) => format!("ticket {id} moved to {}", ticket.class),
+                None => format!(
+                    "ticket {id} is already in {}; nothing to record",
+                    ticket.class
+                ),
+            };
+            report(ctx, &ticket, entry.as_ref(), &line)
         }
         TicketCommand::Due { id, when: input } => {
             let id = parse_id(&id, "ticket")?;
             let now = when::now();
             let due = due_value(&input, now)?;
             let (ticket, entry) = record(ctx, id, now, |_, stored, _| {
+                if due == stored.ticket.due {
+                    return Ok(None);
+                }
                 let was = describe_due(stored.ticket.due.as_deref());
                 let text = format!("due {} (was {was})", describe_due(due.as_deref()));
                 let change = Change {
                     due: Some(due.clone()),
                     ..Default::default()
                 };
-                Ok((Plan::note(EntryKind::Due, text), change))
+                Ok(Some((Plan::note(EntryKind::Due, text), change)))
             })?;
-            let line = format!(
-                "ticket {} due {}",
-                ticket.id,
-                describe_due(ticket.due.as_deref())
-            );
-            report(ctx, &ticket, &entry, &line)
+            let due = describe_due(ticket.due.as_deref());
+            let line = match entry {
+                Some(_) => format!("ticket {id} due {due}"),
+                None => format!("ticket {id} is already due {due}; nothing to record"),
+            };
+            report(ctx, &ticket, entry.as_ref(), &line)
         }
         TicketCommand::Close { id, message } => {
             let id = parse_id(&id, "ticket")?;
@@ -262,14 +273,9 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
                     closed_at: Some(Some(when::stamp(now))),
                     ..Default::default()
                 };
-                Ok((Plan::note(EntryKind::Closed, text), change))
+                Ok(Some((Plan::note(EntryKind::Closed, text), change)))
             })?;
-            report(
-                ctx,
-                &ticket,
-                &entry,
-                &format!("closed ticket {}", ticket.id),
-            )
+            report(ctx, &ticket, entry.as_ref(), &format!("closed ticket {id}"))
         }
         TicketCommand::Reopen { id, message } => {
             let id = parse_id(&id, "ticket")?;
@@ -286,13 +292,13 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
                     closed_at: Some(None),
                     ..Default::default()
                 };
-                Ok((Plan::note(EntryKind::Reopened, text), change))
+                Ok(Some((Plan::note(EntryKind::Reopened, text), change)))
             })?;
             report(
                 ctx,
                 &ticket,
-                &entry,
-                &format!("reopened ticket {}", ticket.id),
+                entry.as_ref(),
+                &format!("reopened ticket {id}"),
             )
         }
         TicketCommand::Show { id } => show(ctx, &id),
@@ -347,14 +353,15 @@ fn log(
             first_activity_at: Some(plan.at.clone().unwrap_or_else(|| when::stamp(now))),
             ..Default::default()
         };
-        Ok((plan, change))
+        Ok(Some((plan, change)))
     });
     let (ticket, entry) = match recorded {
         Err(err) if edited => return Err(text::keep(&text, err)),
         other => other?,
     };
-    let line = format!("logged entry {} on ticket {}", entry.seq, ticket.id);
-    report(ctx, &ticket, &entry, &line)
+    let seq = entry.as_ref().map_or(0, |entry| entry.seq);
+    let line = format!("logged entry {seq} on ticket {id}");
+    report(ctx, &ticket, entry.as_ref(), &line)
 }
 
 /// The entry a command is about to write.
@@ -413,7 +420,7 @@ fn usable_class(conn: &Connection, name: &str) -> Result<crate::model::Class> {
 }
 
 fn due_value(input: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<String>> {
-    if matches!(input.trim(), "none" | "") {
+    if input.trim().eq_ignore_ascii_case("none") {
         return Ok(None);
     }
     Ok(Some(
@@ -429,18 +436,21 @@ fn describe_due(due: Option<&str>) -> String {
 }
 
 /// Writes one entry on ticket `id` and the changes it makes, in one
-/// transaction; `plan` sees the ticket as it is inside that transaction.
+/// transaction; `plan` sees the ticket as it is inside that transaction, and
+/// returns None when there is nothing to change (no entry is written).
 fn record(
     ctx: &mut Ctx,
     id: i64,
     now: chrono::DateTime<chrono::Utc>,
-    plan: impl FnOnce(&Connection, &Stored, &User) -> Result<(Plan, Change)>,
-) -> Result<(Ticket, Entry)> {
+    plan: impl FnOnce(&Connection, &Stored, &User) -> Result<Option<(Plan, Change)>>,
+) -> Result<(Ticket, Option<Entry>)> {
     let settings = ctx.settings;
     ctx.store.write(|tx| {
         let author = actor(tx, settings)?;
         let stored = find_ticket(tx, id)?;
-        let (plan, change) = plan(tx, &stored, &author)?;
+        let Some((plan, change)) = plan(tx, &stored, &author)? else {
+            return Ok((stored.ticket, None));
+        };
         if let Some(seq) = plan.corrects
             && !db::entries::exists(tx, id, seq)?
         {
@@ -462,7 +472,7 @@ fn record(
         };
         let entry = db::entries::append(tx, id, stored.last_seq, &new)?;
         db::tickets::apply(tx, id, entry.seq, &recorded_at, &change)?;
-        Ok((find_ticket(tx, id)?.ticket, entry))
+        Ok((find_ticket(tx, id)?.ticket, Some(entry)))
     })
 }
 
@@ -475,10 +485,11 @@ fn find_ticket(conn: &Connection, id: i64) -> Result<Stored> {
 struct Changed<'a> {
     #[serde(flatten)]
     ticket: &'a Ticket,
-    entry: &'a Entry,
+    /// The entry written, or null when there was nothing to change.
+    entry: Option<&'a Entry>,
 }
 
-fn report(ctx: &mut Ctx, ticket: &Ticket, entry: &Entry, line: &str) -> Result<()> {
+fn report(ctx: &mut Ctx, ticket: &Ticket, entry: Option<&Entry>, line: &str) -> Result<()> {
     let state = render::paint_state(ticket.state, ctx.settings.color);
     if ctx.is_json() {
         return render::json(ctx.out, &Changed { ticket, entry });
@@ -488,12 +499,12 @@ fn report(ctx: &mut Ctx, ticket: &Ticket, entry: &Entry, line: &str) -> Result<(
 }
 
 fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
-    let subject = names::normal(&args.subject.or(args.title).unwrap_or_default());
-    if subject.is_empty() {
+    let Some(subject) = args.subject.or(args.title) else {
         return Err(Error::usage(
             "give the ticket a subject: desk ticket open \"SUBJECT\" --class C --customer X",
         ));
-    }
+    };
+    let subject = names::one_line(&subject, "subject", 300)?;
     let now = when::now();
     let at = past_time(args.at.as_deref(), now)?;
     let due = args
@@ -532,17 +543,12 @@ fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
             Lookup::Found(customer) => customer,
             Lookup::Many(many) => return Err(customer::ambiguous(&args.customer, &many)),
             Lookup::Missing => {
-                let name = names::normal(&args.customer);
+                let name = names::one_line(&args.customer, "customer's name", 200)?;
                 if customer::is_number(&name) {
                     return Err(Error::not_found(format!(
                         "no customer with id {name}; to add a customer whose name is a number, \
                          use: desk customer add"
                     )));
-                }
-                if name.is_empty() {
-                    return Err(Error::usage(
-                        "give the customer: --customer ID|CODE|EMAIL|NAME",
-                    ));
                 }
                 let added = db::customers::insert(tx, &customer::blank(name), &when::stamp(now))?;
                 created_customer = Some(added.clone());

@@ -124,6 +124,7 @@ fn edit(
             user.admin = role;
         }
         user.active |= reactivate;
+        super::check_email(&user.email)?;
         db::users::update(tx, &user)?;
         keep_an_administrator(tx)?;
         Ok(user)
@@ -189,6 +190,7 @@ fn add(
             admin: is_admin,
             active: true,
         };
+        super::check_email(&user.email)?;
         db::users::insert(tx, &user, &now)
     })?;
     super::done(ctx, &format!("added user {}", user.login), &user)

@@ -96,6 +96,12 @@ fn require_file(path: &Path) -> Result<()> {
     if path.is_file() {
         return Ok(());
     }
+    if path.is_dir() {
+        return Err(Error::env(format!(
+            "{} is a folder; give the database file inside it with --db or DESK_DB",
+            path.display()
+        )));
+    }
     Err(Error::env(format!(
         "no database at {}; create one with: desk init (or choose another with --db or DESK_DB)",
         path.display()
@@ -146,6 +152,13 @@ impl Store {
         if !(id == APPLICATION_ID || fresh && id == 0) {
             return Err(Error::env(format!(
                 "{} is not a desk database; choose another file with --db",
+                self.path.display()
+            )));
+        }
+        if !fresh && version(&self.conn)? == 0 {
+            return Err(Error::env(format!(
+                "{} carries desk's mark but no schema version: it is damaged; restore it from a \
+                 backup copy",
                 self.path.display()
             )));
         }

@@ -127,13 +127,17 @@ fn negative_offsets_are_values_not_options() {
 #[test]
 fn machine_formats_end_quietly_when_the_reader_goes_away() {
     let desk = Desk::new();
-    let subject = "y".repeat(2000);
-    for _ in 0..60 {
-        desk.open(&subject);
-    }
-    for format in ["json", "jsonl", "csv"] {
+    // Enough customers that the output outgrows a pipe's buffer.
+    desk.sql()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+             INSERT INTO customers (name, fold, created_at)
+             SELECT 'Customer number ' || i, 'customer number ' || i, '2026-01-01T00:00:00Z' FROM n",
+        )
+        .unwrap();
+    for format in ["json", "jsonl", "csv", "table"] {
         let mut child = desk
-            .command(&["ticket", "list", "--format", format])
+            .command(&["customer", "list", "--format", format])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -147,6 +151,88 @@ fn machine_formats_end_quietly_when_the_reader_goes_away() {
             String::from_utf8_lossy(&output.stderr)
         );
     }
+}
+
+#[test]
+fn changes_that_change_nothing_write_no_entry() {
+    let desk = Desk::new();
+    desk.open("A");
+    let same = desk.ok(&["ticket", "assign", "1", "anna"]);
+    assert!(same.contains("already anna's; nothing to record"), "{same}");
+    desk.ok(&["ticket", "move", "1", "complaints"]);
+    desk.ok(&["ticket", "due", "1", "none"]);
+    desk.ok(&["ticket", "due", "1", "2030-01-01"]);
+    desk.ok(&["ticket", "due", "1", "2030-01-01"]);
+    let json = desk.json(&["ticket", "assign", "1", "anna"]);
+    assert!(json["entry"].is_null());
+    assert_eq!(
+        desk.texts(1).len(),
+        2,
+        "only the first due date was recorded"
+    );
+}
+
+#[test]
+fn oversized_or_multi_line_names_and_texts_are_refused() {
+    let desk = Desk::new();
+    desk.open("A");
+    let open = |subject: &str| {
+        desk.run(&[
+            "ticket",
+            "open",
+            subject,
+            "--class",
+            "orders",
+            "--customer",
+            "X",
+        ])
+    };
+    assert_eq!(open(&"s".repeat(301)).code, 2);
+    assert_eq!(
+        open(r"two\nlines").code,
+        0,
+        "a backslash and an n are just text"
+    );
+    assert_eq!(open("two\nlines").code, 2);
+    desk.fails(&["customer", "add", &"c".repeat(201)], 2);
+    desk.fails(&["class", "add", "a	b"], 2);
+    let mut child = desk
+        .command(&["ticket", "log", "1", "-m", "-"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&vec![b'x'; (1 << 20) + 1]);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at most 1048576"));
+    desk.fails(&["customer", "add", "E", "--email", "not an email"], 2);
+    desk.fails(&["ticket", "due", "1", ""], 2);
+    desk.fails(&["class", "edit", "orders", "--resolve", "999999w"], 2);
+    assert_eq!(desk.texts(1), ["A"]);
+}
+
+#[test]
+fn a_folder_or_a_memory_name_is_not_taken_for_a_database() {
+    let desk = Desk::new();
+    let folder = desk.path().to_str().unwrap().to_string();
+    let err = desk.fails(&["--db", &folder, "ticket", "list"], 1);
+    assert!(err.contains("is a folder"), "{err}");
+    let run = desk
+        .command(&["--db", ":memory:", "init"])
+        .current_dir(desk.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert!(
+        desk.path().join(":memory:").is_file(),
+        "a name is a file name"
+    );
 }
 
 #[test]
