@@ -65,8 +65,19 @@ pub fn find_user(conn: &Connection, login: &str) -> Result<User> {
         let known: Vec<String> = db::users::list(conn)
             .map(|users| users.into_iter().map(|u| u.login).collect())
             .unwrap_or_default();
-        Error::not_found(format!("no user '{login}'; users: {}", known.join(", ")))
+        Error::not_found(format!("no user '{login}'; users: {}", first_few(known)))
     })
+}
+
+/// A list of names for a message, cut after a dozen.
+fn first_few(names: Vec<String>) -> String {
+    const FEW: usize = 12;
+    let more = names.len().saturating_sub(FEW);
+    let mut shown: Vec<String> = names.into_iter().take(FEW).collect();
+    if more > 0 {
+        shown.push(format!("and {more} more"));
+    }
+    shown.join(", ")
 }
 
 /// A user who can be made responsible for tickets: registered and active.
@@ -90,7 +101,7 @@ pub fn find_class(conn: &Connection, name: &str) -> Result<Class> {
         Error::not_found(format!(
             "no class named '{}'; classes: {} (add one with: desk class add NAME)",
             crate::names::normal(name),
-            known.join(", ")
+            first_few(known)
         ))
     })
 }

@@ -62,7 +62,12 @@ pub enum TicketCommand {
         message: Option<String>,
     },
     /// Show a ticket with its whole history
-    Show { id: String },
+    Show {
+        id: String,
+        /// The customer's copy: leave out internal entries
+        #[arg(long)]
+        public: bool,
+    },
     /// List tickets (default: the pending ones, newest activity first)
     #[command(alias = "ls")]
     List(ListArgs),
@@ -301,7 +306,7 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
                 &format!("reopened ticket {id}"),
             )
         }
-        TicketCommand::Show { id } => show(ctx, &id),
+        TicketCommand::Show { id, public } => show(ctx, &id, public),
         TicketCommand::List(args) => list(ctx, args),
     }
 }
@@ -636,10 +641,10 @@ struct Thread {
     entries: Vec<Entry>,
 }
 
-fn show(ctx: &mut Ctx, id: &str) -> Result<()> {
+fn show(ctx: &mut Ctx, id: &str, public: bool) -> Result<()> {
     super::one_record(ctx, "a ticket")?;
     let id = parse_id(id, "ticket")?;
-    let thread = ctx.store.read(|tx| {
+    let mut thread = ctx.store.read(|tx| {
         let ticket = find_ticket(tx, id)?.ticket;
         Ok(Thread {
             schema_version: SCHEMA_VERSION,
@@ -647,6 +652,9 @@ fn show(ctx: &mut Ctx, id: &str) -> Result<()> {
             entries: db::entries::for_ticket(tx, id)?,
         })
     })?;
+    if public {
+        thread.entries.retain(|entry| !entry.internal);
+    }
     if ctx.is_json() {
         return render::json(ctx.out, &thread);
     }

@@ -51,7 +51,16 @@ pub fn text(ticket: &Ticket, entries: &[Entry], settings: &Settings) -> String {
     }
     for entry in entries {
         out.push('\n');
-        let _ = writeln!(out, "{}", entry_header(entry, &local));
+        let mut header = entry_header(entry, &local);
+        let later: Vec<String> = entries
+            .iter()
+            .filter(|e| e.corrects == Some(entry.seq))
+            .map(|e| e.seq.to_string())
+            .collect();
+        if !later.is_empty() {
+            let _ = write!(header, "  (corrected by {})", later.join(", "));
+        }
+        let _ = writeln!(out, "{header}");
         for line in sanitize::block(&entry.text).lines() {
             let _ = writeln!(out, "       {line}");
         }

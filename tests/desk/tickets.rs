@@ -160,6 +160,19 @@ fn an_entry_can_correct_an_earlier_one_and_be_internal() {
         text.contains("[internal]") && text.contains("(corrects 2)"),
         "{text}"
     );
+    assert!(text.contains("(corrected by 3)"), "{text}");
+
+    // The customer's copy leaves internal entries out.
+    let public = desk.json(&["ticket", "show", "1", "--public"]);
+    let seqs: Vec<i64> = public["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, [1, 2]);
+    let text = desk.ok(&["ticket", "show", "1", "--public"]);
+    assert!(!text.contains("Tuesday"), "{text}");
 }
 
 #[test]
