@@ -4,7 +4,10 @@
 pub mod classes;
 pub mod customers;
 pub mod entries;
+pub mod pending;
+pub mod reminded;
 mod schema;
+pub mod tally;
 pub mod tickets;
 pub mod users;
 

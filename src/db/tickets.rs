@@ -15,7 +15,8 @@ pub struct Stored {
     pub last_seq: i64,
 }
 
-const SELECT: &str = "SELECT t.id, t.subject, c.name, cu.id, cu.name, t.channel, o.login,
+pub(super) const SELECT: &str =
+    "SELECT t.id, t.subject, c.name, cu.id, cu.name, t.channel, o.login,
     t.state, t.priority, t.due, t.opened_at, ob.login, t.first_activity_at, t.last_entry_at,
     t.closed_at, t.class_id, t.owner_id, t.last_seq
     FROM tickets t
@@ -24,7 +25,7 @@ const SELECT: &str = "SELECT t.id, t.subject, c.name, cu.id, cu.name, t.channel,
     JOIN users o ON o.id = t.owner_id
     JOIN users ob ON ob.id = t.opened_by";
 
-fn from_row(row: &Row) -> rusqlite::Result<Stored> {
+pub(super) fn from_row(row: &Row) -> rusqlite::Result<Stored> {
     let state: String = row.get(7)?;
     let ticket = Ticket {
         id: row.get(0)?,
