@@ -6,7 +6,7 @@ pub mod customers;
 pub mod entries;
 pub mod pending;
 pub mod reminded;
-mod schema;
+pub(crate) mod schema;
 pub mod tally;
 pub mod tickets;
 pub mod users;
