@@ -28,6 +28,10 @@ const BUSY_WAIT: Duration = Duration::from_millis(250);
 /// After this, a query still running is interrupted, whatever it waits on.
 const WATCHDOG: Duration = Duration::from_millis(400);
 
+/// Narrower than this, a terminal's width is taken as unknown (a pty
+/// whose size nobody set reports 0) and nothing is cut.
+const MIN_FIT_WIDTH: usize = 30;
+
 /// Customer names are cut to this many cells, so subjects get the rest.
 const CUSTOMER_WIDTH: usize = 20;
 
@@ -233,7 +237,7 @@ fn table(lines: &[Line], settings: &Settings) -> Vec<String> {
         let pad = " ".repeat(customer_width - customer.width());
         let prefix_width = plain_width(&head) + 2 + customer_width + 2;
         let subject = sanitize::line(&line.subject);
-        let subject = match settings.width {
+        let subject = match settings.width.filter(|width| *width >= MIN_FIT_WIDTH) {
             Some(width) => cut(&subject, width.saturating_sub(prefix_width).max(10)),
             None => subject,
         };
