@@ -311,7 +311,7 @@ fn install(rc: &std::path::Path) -> Result<String> {
         .append(true)
         .open(rc)
         .map_err(|err| Error::env(format!("cannot write {}: {err}", rc.display())))?;
-    write!(file, "{separator}{HOOK} {HOOK_MARK}\n")?;
+    writeln!(file, "{separator}{HOOK} {HOOK_MARK}")?;
     file.sync_all()?;
     Ok(format!(
         "added the banner to {}; it shows in new interactive shells (silence it with \

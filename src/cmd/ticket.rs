@@ -651,7 +651,7 @@ fn list(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
         };
         db::tickets::list(tx, &filter)
     })?;
-    render::list(ctx.out, settings, &tickets, total, |tickets| grid(tickets))
+    render::list(ctx.out, settings, &tickets, total, grid)
 }
 
 fn states(given: &[StateArg], all: bool) -> Option<Vec<State>> {

@@ -211,27 +211,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_migration_applies_on_an_empty_database() {
-        let conn = Connection::open_in_memory().unwrap();
-        for step in schema::MIGRATIONS {
-            conn.execute_batch(step).unwrap();
-        }
-        let count: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert!(count >= 3);
-    }
-}
-
 /// SQLite's own checks: the file's structure and every foreign key.
 pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
@@ -255,4 +234,25 @@ pub fn integrity(conn: &Connection) -> Result<Vec<String>> {
         ));
     }
     Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_applies_on_an_empty_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        for step in schema::MIGRATIONS {
+            conn.execute_batch(step).unwrap();
+        }
+        let count: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(count >= 3);
+    }
 }
