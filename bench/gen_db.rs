@@ -56,7 +56,9 @@ fn stamp(at: DateTime<Utc>) -> String {
 fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("usage: bench-db PATH [TICKETS]");
-    let tickets: i64 = args.next().map_or(1_000_000, |n| n.parse().expect("TICKETS"));
+    let tickets: i64 = args
+        .next()
+        .map_or(1_000_000, |n| n.parse().expect("TICKETS"));
     if std::path::Path::new(&path).exists() {
         panic!("{path} exists; remove it first");
     }
@@ -96,7 +98,11 @@ fn create(conn: &Connection) {
 fn people(conn: &Connection, now: DateTime<Utc>) {
     let at = stamp(now - Duration::days(400));
     for n in 0..USERS {
-        let login = if n == 0 { "anna".to_string() } else { format!("user{n}") };
+        let login = if n == 0 {
+            "anna".to_string()
+        } else {
+            format!("user{n}")
+        };
         conn.execute(
             "INSERT INTO users (login, email, admin, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![login, format!("{login}@example.com"), n == 0, at],
@@ -146,7 +152,12 @@ fn plan(rng: &mut Rng, id: i64, tickets: i64, now: DateTime<Utc>) -> Plan {
         let span = 3600 + rng.below(10 * 86_400);
         let steps = 1 + rng.below(5);
         let mut later: Vec<_> = (1..=steps)
-            .map(|k| (opened + Duration::seconds(span * k / (steps + 1)), "activity"))
+            .map(|k| {
+                (
+                    opened + Duration::seconds(span * k / (steps + 1)),
+                    "activity",
+                )
+            })
             .collect();
         later.push((opened + Duration::seconds(span), "closed"));
         return Plan {
@@ -265,7 +276,11 @@ fn ticket(w: &mut Writer, rng: &mut Rng, id: i64, tickets: i64, now: DateTime<Ut
             kinds.len() as i64
         ])
         .unwrap();
-    let login = if author == 1 { "anna".to_string() } else { format!("user{}", author - 1) };
+    let login = if author == 1 {
+        "anna".to_string()
+    } else {
+        format!("user{}", author - 1)
+    };
     let mut prev = chain::GENESIS.to_string();
     for (index, (at, kind)) in kinds.iter().enumerate() {
         let seq = index as i64 + 1;

@@ -387,6 +387,44 @@ fn banner_gives_up_on_a_locked_database_with_one_line() {
     writer.execute_batch("ROLLBACK").unwrap();
 }
 
+#[test]
+fn many_banners_at_once_beside_a_writer_all_succeed_quietly() {
+    let desk = Desk::new();
+    let id = desk.open_at(NOW, "Broken invoice", &[]).to_string();
+    let banners: Vec<_> = (0..16)
+        .map(|_| {
+            desk.command_at(NOW, &["banner"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let writer = desk.run(&["ticket", "log", &id, "równolegle"]);
+    assert!(writer.status.success(), "{}", stderr(&writer));
+    for banner in banners {
+        let out = banner.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!text.to_lowercase().contains("locked"), "{text}");
+        // Before the log the ticket is new, after it in progress.
+        let before = text.starts_with("desk: 1 new, 0 in progress; anna has 1 pending:");
+        let after = text.starts_with("desk: 0 new, 1 in progress; anna has 1 pending:");
+        assert!(before || after, "{text}");
+    }
+}
+
+#[test]
+fn banner_colours_only_when_asked() {
+    let desk = Desk::new();
+    desk.open_at(NOW, "Broken invoice", &["--due", "2026-12-01"]);
+    let plain = desk.ok(&["banner"]);
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+    let coloured = desk.ok(&["banner", "--color", "always"]);
+    assert!(coloured.contains("\u{1b}[31m1 new"), "{coloured:?}");
+    assert!(coloured.contains("overdue"), "{coloured:?}");
+}
+
 // --- installing the banner (F24) -----------------------------------------
 
 #[test]

@@ -21,6 +21,12 @@ pub fn record(conn: &Connection, key: &Key, now: &str) -> Result<bool> {
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (ticket_id, owner_id, reason, basis) DO NOTHING",
     )?;
-    let added = stmt.execute(params![key.ticket_id, key.owner_id, key.reason, key.basis, now])?;
+    let added = stmt.execute(params![
+        key.ticket_id,
+        key.owner_id,
+        key.reason,
+        key.basis,
+        now
+    ])?;
     Ok(added == 1)
 }
