@@ -66,6 +66,10 @@ enum Command {
     /// Open, log, assign, close and list tickets
     #[command(subcommand)]
     Ticket(cmd::ticket::TicketCommand),
+    /// The login-shell summary: pending counts and your newest tickets
+    Banner(cmd::banner::BannerArgs),
+    /// What needs attention, grouped by owner, for cron (silent if nothing)
+    Remind(cmd::remind::RemindArgs),
 }
 
 impl Command {
@@ -73,7 +77,8 @@ impl Command {
     fn writes(&self) -> bool {
         match self {
             Command::Init => true,
-            Command::Verify => false,
+            Command::Verify | Command::Banner(_) => false,
+            Command::Remind(args) => args.writes(),
             Command::User(c) => c.writes(),
             Command::Class(c) => c.writes(),
             Command::Customer(c) => c.writes(),
@@ -84,8 +89,15 @@ impl Command {
 
 pub fn run(cli: Cli) -> Result<()> {
     let os_user = config::os_login();
+    let is_banner = matches!(cli.command, Command::Banner(_));
+    let db = match config::db_path(cli.db) {
+        Ok(path) => path,
+        // The banner has nothing to show without a database, and says nothing.
+        Err(_) if is_banner => PathBuf::new(),
+        Err(err) => return Err(err),
+    };
     let settings = Settings {
-        db: config::db_path(cli.db)?,
+        db,
         actor: config::actor(cli.as_user, &os_user),
         os_user,
         format: if cli.json {
@@ -103,8 +115,12 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 fn dispatch(command: Command, settings: &Settings, out: &mut dyn Write) -> Result<()> {
-    if let Command::Init = command {
-        return cmd::init::run(settings, out);
+    match command {
+        Command::Init => return cmd::init::run(settings, out),
+        // The banner opens the file its own way: read-only, briefly, and
+        // without failing a login.
+        Command::Banner(args) => return cmd::banner::run(args, settings, out),
+        _ => {}
     }
     let mut store = if command.writes() {
         db::open_write(&settings.db)?
@@ -117,11 +133,12 @@ fn dispatch(command: Command, settings: &Settings, out: &mut dyn Write) -> Resul
         store: &mut store,
     };
     match command {
-        Command::Init => unreachable!("handled above"),
+        Command::Init | Command::Banner(_) => unreachable!("handled above"),
         Command::Verify => cmd::verify::run(&mut ctx),
         Command::User(c) => cmd::user::run(c, &mut ctx),
         Command::Class(c) => cmd::class::run(c, &mut ctx),
         Command::Customer(c) => cmd::customer::run(c, &mut ctx),
         Command::Ticket(c) => cmd::ticket::run(c, &mut ctx),
+        Command::Remind(args) => cmd::remind::run(args, &mut ctx),
     }
 }

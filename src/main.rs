@@ -10,6 +10,7 @@ mod model;
 mod names;
 mod render;
 mod sanitize;
+mod targets;
 mod text;
 mod when;
 

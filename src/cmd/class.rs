@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::Class;
 use crate::names;
 use crate::render::{self, Grid, Text};
-use crate::when;
+use crate::{targets, when};
 
 #[derive(Debug, Subcommand)]
 pub enum ClassCommand {
@@ -208,12 +208,11 @@ fn list(ctx: &mut Ctx, all: bool) -> Result<()> {
                 Text::plain(&c.name),
                 Text::plain(c.title.as_deref().unwrap_or("")),
                 Text::plain(&c.owner),
-                Text::plain(
-                    c.first_response
-                        .map(when::format_duration)
-                        .unwrap_or_default(),
-                ),
-                Text::plain(c.resolve.map(when::format_duration).unwrap_or_default()),
+                Text::plain(show_target(
+                    c.first_response,
+                    targets::DEFAULT_FIRST_RESPONSE,
+                )),
+                Text::plain(show_target(c.resolve, targets::DEFAULT_RESOLVE)),
                 Text::plain(if c.archived { "yes" } else { "" }),
             ]);
         }
@@ -225,18 +224,31 @@ fn show(ctx: &mut Ctx, class: &Class) -> Result<()> {
     if ctx.is_json() {
         return render::json(ctx.out, class);
     }
-    let target = |value: Option<i64>| value.map(when::format_duration).unwrap_or("default".into());
     let lines = [
         ("name", class.name.clone()),
         ("title", class.title.clone().unwrap_or_default()),
         ("description", class.description.clone().unwrap_or_default()),
         ("owner", class.owner.clone()),
-        ("first response", target(class.first_response)),
-        ("resolve", target(class.resolve)),
+        (
+            "first response",
+            show_target(class.first_response, targets::DEFAULT_FIRST_RESPONSE),
+        ),
+        (
+            "resolve",
+            show_target(class.resolve, targets::DEFAULT_RESOLVE),
+        ),
         (
             "archived",
             if class.archived { "yes" } else { "no" }.to_string(),
         ),
     ];
     super::print_fields(ctx, &lines)
+}
+
+/// A target as people read it; a class without one says which default applies.
+fn show_target(value: Option<i64>, default: i64) -> String {
+    match value {
+        Some(seconds) => when::format_duration(seconds),
+        None => format!("{} (default)", when::format_duration(default)),
+    }
 }

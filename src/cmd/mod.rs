@@ -1,9 +1,11 @@
 //! The commands, one file per group; each holds its arguments and its `run`.
 //! The helpers here resolve names typed by people into stored records.
 
+pub mod banner;
 pub mod class;
 pub mod customer;
 pub mod init;
+pub mod remind;
 pub mod ticket;
 pub mod user;
 pub mod verify;

@@ -4,7 +4,10 @@
 pub mod classes;
 pub mod customers;
 pub mod entries;
-mod schema;
+pub mod pending;
+pub mod reminded;
+pub(crate) mod schema;
+pub mod tally;
 pub mod tickets;
 pub mod users;
 
@@ -141,6 +144,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The connection itself, for the banner's watchdog and its single read.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     /// Refuses files that are not ours, and databases from a newer desk.

@@ -3,7 +3,7 @@
 //! that opens the database for writing.
 
 /// Each element upgrades the schema by one version; never edit a released one.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// `PRAGMA application_id`: the bytes "desk", so that other files are refused.
 pub const APPLICATION_ID: i64 = 0x6465_736b;
@@ -141,4 +141,25 @@ BEGIN
     INSERT INTO tally (owner_id, state, n) VALUES (0, NEW.state, 1), (NEW.owner_id, NEW.state, 1)
         ON CONFLICT (owner_id, state) DO UPDATE SET n = n + 1;
 END;
+"#;
+
+/// Reminders: what `desk remind --new` has already reported, kept apart from
+/// the tickets' history, and the indexes that find late tickets per class.
+const V2: &str = r#"
+-- One row per fact reported to an owner. A fact is keyed by what made it
+-- true (the `basis`: opening time, last entry, due value and reopening), so
+-- that it is reported again only when it arises anew.
+CREATE TABLE reminded (
+    ticket_id    INTEGER NOT NULL REFERENCES tickets (id),
+    owner_id     INTEGER NOT NULL REFERENCES users (id),
+    reason       TEXT NOT NULL CHECK (reason IN ('first_response', 'stale', 'overdue')),
+    basis        TEXT NOT NULL,
+    reported_at  TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, owner_id, reason, basis)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX tickets_new_by_class ON tickets (class_id, opened_at)
+    WHERE state = 'new';
+CREATE INDEX tickets_active_by_class ON tickets (class_id, last_entry_at)
+    WHERE state = 'in_progress';
 "#;

@@ -10,19 +10,24 @@ use crate::model::{CustomerRef, State, Ticket};
 /// A ticket as stored, with the keys the commands need to change it.
 pub struct Stored {
     pub ticket: Ticket,
+    pub owner_id: i64,
     pub last_seq: i64,
 }
 
-const SELECT: &str = "SELECT t.id, t.subject, c.name, cu.id, cu.name, t.channel, o.login,
+/// How many columns `SELECT` reads; a query that adds its own comes after.
+pub(super) const SELECT_COLUMNS: usize = 17;
+
+pub(super) const SELECT: &str =
+    "SELECT t.id, t.subject, c.name, cu.id, cu.name, t.channel, o.login,
     t.state, t.priority, t.due, t.opened_at, ob.login, t.first_activity_at, t.last_entry_at,
-    t.closed_at, t.last_seq
+    t.closed_at, t.last_seq, t.owner_id
     FROM tickets t
     JOIN classes c ON c.id = t.class_id
     JOIN customers cu ON cu.id = t.customer_id
     JOIN users o ON o.id = t.owner_id
     JOIN users ob ON ob.id = t.opened_by";
 
-fn from_row(row: &Row) -> rusqlite::Result<Stored> {
+pub(super) fn from_row(row: &Row) -> rusqlite::Result<Stored> {
     let state: String = row.get(7)?;
     let ticket = Ticket {
         id: row.get(0)?,
@@ -46,6 +51,7 @@ fn from_row(row: &Row) -> rusqlite::Result<Stored> {
     Ok(Stored {
         ticket,
         last_seq: row.get(15)?,
+        owner_id: row.get(16)?,
     })
 }
 
