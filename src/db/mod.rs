@@ -312,6 +312,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_older_database_is_upgraded_in_place_after_a_backup_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO users (login, created_at) VALUES ('anna', 'x')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+
+        let store = open_write(&path).unwrap();
+        assert_eq!(
+            version(&store.conn).unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
+        let backups: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("desk.db.v1-") && name.ends_with(".bak"))
+            .collect();
+        assert_eq!(backups.len(), 1, "one backup copy beside the file");
+        let copy = Connection::open(dir.path().join(&backups[0])).unwrap();
+        let users: i64 = copy
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(users, 1);
+        assert_eq!(
+            version(&copy).unwrap(),
+            1,
+            "the copy is the old schema, untouched"
+        );
+
+        // Read-only opens never upgrade: they ask for a write first.
+        let older = dir.path().join("older.db");
+        std::fs::copy(dir.path().join(&backups[0]), &older).unwrap();
+        let err = open_read(&older).err().unwrap();
+        assert!(err.message.contains("older desk"), "{}", err.message);
+    }
+
+    #[test]
     fn every_migration_applies_on_an_empty_database() {
         let conn = Connection::open_in_memory().unwrap();
         for step in schema::MIGRATIONS {
