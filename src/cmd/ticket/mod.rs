@@ -1,26 +1,30 @@
 //! `desk ticket`: open a case, log what was done, hand it on, close and
 //! reopen it, and show it or list many.
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::customer::{self, Lookup};
-use super::{Ctx, actor, find_class, find_owner, find_user, parse_id};
+mod list;
+mod open;
+
+pub use list::grid;
+
+use super::{Ctx, actor, find_class, find_owner, parse_id};
 use crate::db::entries::NewEntry;
-use crate::db::tickets::{Change, Filter, NewTicket, Sort, Stored};
+use crate::db::tickets::{Change, NewTicket, Stored};
 use crate::db::{self};
 use crate::error::{Error, Result};
-use crate::model::{CHANNELS, Entry, EntryKind, PRIORITIES, State, Ticket, User};
-use crate::render::{self, Grid, Text};
+use crate::model::{Entry, EntryKind, State, Ticket, User};
+use crate::render;
+use crate::sanitize;
 use crate::text::{self, Source};
 use crate::when::{self, Direction, When};
-use crate::{names, sanitize};
 
 #[derive(Debug, Subcommand)]
 pub enum TicketCommand {
     /// Open a ticket for a customer's call, mail or visit
-    Open(OpenArgs),
+    Open(open::OpenArgs),
     /// Log an activity: what was done or said
     Log {
         id: String,
@@ -70,7 +74,7 @@ pub enum TicketCommand {
     },
     /// List tickets (default: the pending ones, newest activity first)
     #[command(alias = "ls")]
-    List(ListArgs),
+    List(list::ListArgs),
 }
 
 #[derive(Debug, Args)]
@@ -88,92 +92,6 @@ pub struct Message {
     edit: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct OpenArgs {
-    /// What the case is about, in a line
-    #[arg(allow_hyphen_values = true, value_name = "SUBJECT")]
-    subject: Option<String>,
-    /// The subject, as an option
-    #[arg(
-        long,
-        visible_alias = "subject",
-        conflicts_with = "subject",
-        value_name = "SUBJECT"
-    )]
-    title: Option<String>,
-    /// The class (complaints, payments, …; see: desk class list)
-    #[arg(short, long, value_name = "CLASS")]
-    class: String,
-    /// An id, code, e-mail or exact name; an unknown name is added
-    #[arg(long, value_name = "CUSTOMER")]
-    customer: String,
-    /// How the contact came in
-    #[arg(long, default_value = "phone", value_parser = clap::builder::PossibleValuesParser::new(CHANNELS))]
-    channel: String,
-    /// The responsible user (default: the class's owner)
-    #[arg(long, value_name = "LOGIN")]
-    owner: Option<String>,
-    /// When it is due: 2026-12-10, tomorrow, friday, +3d, 4h…
-    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
-    due: Option<String>,
-    #[arg(long, default_value = "normal", value_parser = clap::builder::PossibleValuesParser::new(PRIORITIES))]
-    priority: String,
-    /// When the contact happened, if not now
-    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
-    at: Option<String>,
-    /// The customer's request (default: the subject)
-    #[command(flatten)]
-    message: Message,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum StateArg {
-    New,
-    #[value(alias = "in_progress")]
-    InProgress,
-    Closed,
-    Pending,
-    All,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum SortArg {
-    Activity,
-    Opened,
-    Id,
-    Due,
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Only tickets you are responsible for
-    #[arg(long, conflicts_with = "owner")]
-    mine: bool,
-    #[arg(long, value_name = "LOGIN")]
-    owner: Option<String>,
-    #[arg(long, value_name = "CLASS")]
-    class: Option<String>,
-    #[arg(long, value_name = "CUSTOMER")]
-    customer: Option<String>,
-    /// Which states (default: pending, that is new and in progress)
-    #[arg(long, value_enum, value_delimiter = ',')]
-    state: Vec<StateArg>,
-    /// Every state, closed ones too
-    #[arg(long, conflicts_with = "state")]
-    all: bool,
-    /// Only pending tickets past their due date
-    #[arg(long)]
-    overdue: bool,
-    /// Only pending tickets with no entry for this long (e.g. 3d)
-    #[arg(long, value_name = "DUR", allow_hyphen_values = true)]
-    stale: Option<String>,
-    #[arg(long, value_enum, default_value = "activity")]
-    sort: SortArg,
-    /// At most this many tickets
-    #[arg(long, value_name = "N")]
-    limit: Option<u32>,
-}
-
 impl TicketCommand {
     pub fn writes(&self) -> bool {
         !matches!(self, TicketCommand::Show { .. } | TicketCommand::List(_))
@@ -182,7 +100,7 @@ impl TicketCommand {
 
 pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
     match command {
-        TicketCommand::Open(args) => open(ctx, args),
+        TicketCommand::Open(args) => open::run(ctx, args),
         TicketCommand::Log {
             id,
             text,
@@ -307,7 +225,7 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
             )
         }
         TicketCommand::Show { id, public } => show(ctx, &id, public),
-        TicketCommand::List(args) => list(ctx, args),
+        TicketCommand::List(args) => list::run(ctx, args),
     }
 }
 
@@ -503,132 +421,6 @@ fn report(ctx: &mut Ctx, ticket: &Ticket, entry: Option<&Entry>, line: &str) -> 
     Ok(())
 }
 
-fn open(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
-    let Some(subject) = args.subject.or(args.title) else {
-        return Err(Error::usage(
-            "give the ticket a subject: desk ticket open \"SUBJECT\" --class C --customer X",
-        ));
-    };
-    let subject = names::one_line(&subject, "subject", 300)?;
-    let now = when::now();
-    let at = past_time(args.at.as_deref(), now)?;
-    let due = args
-        .due
-        .as_deref()
-        .map(|d| due_value(d, now))
-        .transpose()?
-        .flatten();
-    let request = match (&args.message.message, args.message.edit) {
-        (None, false) => subject.clone(),
-        _ => text::read(
-            Source {
-                positional: None,
-                message: args.message.message,
-                edit: args.message.edit,
-            },
-            "the customer's request",
-        )?,
-    };
-    let settings = ctx.settings;
-    let mut created_customer = None;
-    let ticket = ctx.store.write(|tx| {
-        let author = actor(tx, settings)?;
-        let class = usable_class(tx, &args.class)?;
-        let owner = match &args.owner {
-            Some(login) => find_owner(tx, login)?,
-            None => find_owner(tx, &class.owner).map_err(|err| {
-                Error::refused(format!(
-                    "{err}; class '{}' needs a new owner (desk class edit '{}' --owner LOGIN), \
-                     or name one with --owner",
-                    class.name, class.name
-                ))
-            })?,
-        };
-        let customer = match customer::lookup(tx, &args.customer)? {
-            Lookup::Found(customer) => customer,
-            Lookup::Many(many) => return Err(customer::ambiguous(&args.customer, &many)),
-            Lookup::Missing => {
-                let name = names::one_line(&args.customer, "customer's name", 200)?;
-                if customer::is_number(&name) {
-                    return Err(Error::not_found(format!(
-                        "no customer with id {name}; to add a customer whose name is a number, \
-                         use: desk customer add"
-                    )));
-                }
-                let added = db::customers::insert(tx, &customer::blank(name), &when::stamp(now))?;
-                created_customer = Some(added.clone());
-                added
-            }
-        };
-        // The case began when the customer called, which `--at` may put
-        // earlier than the moment it was typed in.
-        let recorded_at = when::stamp(now);
-        let opened_at = at.clone().unwrap_or_else(|| recorded_at.clone());
-        let new = NewTicket {
-            subject: &subject,
-            class_id: class.id,
-            customer_id: customer.id,
-            channel: &args.channel,
-            owner_id: owner.id,
-            priority: &args.priority,
-            due: None,
-            opened_at: &opened_at,
-            opened_by: author.id,
-        };
-        let id = db::tickets::insert(tx, &new)?;
-        let mut entry = NewEntry {
-            kind: EntryKind::Opened,
-            text: &request,
-            author_id: author.id,
-            author: &author.login,
-            os_user: &settings.os_user,
-            at: &opened_at,
-            recorded_at: &recorded_at,
-            internal: false,
-            corrects: None,
-        };
-        let first = db::entries::append(tx, id, 0, &entry)?;
-        db::tickets::apply(tx, id, first.seq, &recorded_at, &Change::default())?;
-        if let Some(due) = &due {
-            let text = format!("due {}", describe_due(Some(due)));
-            entry = NewEntry {
-                kind: EntryKind::Due,
-                text: &text,
-                at: &recorded_at,
-                ..entry
-            };
-            let second = db::entries::append(tx, id, first.seq, &entry)?;
-            let change = Change {
-                due: Some(Some(due.clone())),
-                ..Default::default()
-            };
-            db::tickets::apply(tx, id, second.seq, &recorded_at, &change)?;
-        }
-        Ok(find_ticket(tx, id)?.ticket)
-    })?;
-    if let Some(customer) = created_customer {
-        eprintln!(
-            "desk: added customer {} {}",
-            customer.id,
-            sanitize::line(&customer.name)
-        );
-    }
-    if ctx.is_json() {
-        return render::json(ctx.out, &ticket);
-    }
-    let due = ticket
-        .due
-        .as_deref()
-        .map(|d| format!(", due {}", describe_due(Some(d))))
-        .unwrap_or_default();
-    let line = format!(
-        "{} opened: {} ({}, {}, owner {}{due})",
-        ticket.id, ticket.subject, ticket.class, ticket.customer.name, ticket.owner
-    );
-    writeln!(ctx.out, "{}", sanitize::line(&line))?;
-    Ok(())
-}
-
 /// The version of the `ticket show --json` shape; bumped (with a line in
 /// CHANGELOG.md) whenever a field changes meaning or type.
 const SCHEMA_VERSION: u32 = 1;
@@ -661,120 +453,4 @@ fn show(ctx: &mut Ctx, id: &str, public: bool) -> Result<()> {
     let out = crate::render::thread::text(&thread.ticket, &thread.entries, ctx.settings);
     ctx.out.write_all(out.as_bytes())?;
     Ok(())
-}
-
-fn list(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
-    let now = when::now();
-    let stale_before = match &args.stale {
-        Some(text) => Some(when::stamp(
-            now - chrono::Duration::seconds(when::parse_duration(text)?),
-        )),
-        None => None,
-    };
-    let settings = ctx.settings;
-    let (tickets, total) = ctx.store.read(|tx| {
-        let owner = match (&args.owner, args.mine) {
-            (Some(login), _) => Some(find_user(tx, login)?.id),
-            (None, true) => Some(find_user(tx, &settings.actor)?.id),
-            (None, false) => None,
-        };
-        let filter = Filter {
-            states: states(&args.state, args.all),
-            owner_id: owner,
-            class_id: args
-                .class
-                .as_deref()
-                .map(|c| find_class(tx, c))
-                .transpose()?
-                .map(|c| c.id),
-            customer_id: args
-                .customer
-                .as_deref()
-                .map(|c| customer::find(tx, c))
-                .transpose()?
-                .map(|c| c.id),
-            overdue: args.overdue.then(|| {
-                (
-                    when::today(now).format("%Y-%m-%d").to_string(),
-                    when::stamp(now),
-                )
-            }),
-            stale_before: stale_before.clone(),
-            sort: match args.sort {
-                SortArg::Activity => Sort::Activity,
-                SortArg::Opened => Sort::Opened,
-                SortArg::Id => Sort::Id,
-                SortArg::Due => Sort::Due,
-            },
-            limit: args.limit.map(i64::from),
-        };
-        db::tickets::list(tx, &filter)
-    })?;
-    render::list(ctx.out, settings, &tickets, total, grid)
-}
-
-fn states(given: &[StateArg], all: bool) -> Option<Vec<State>> {
-    if all || given.iter().any(|s| matches!(s, StateArg::All)) {
-        return Some(State::ALL.to_vec());
-    }
-    if given.is_empty() {
-        return None;
-    }
-    let mut states = Vec::new();
-    for state in given {
-        match state {
-            StateArg::New => states.push(State::New),
-            StateArg::InProgress => states.push(State::InProgress),
-            StateArg::Closed => states.push(State::Closed),
-            StateArg::Pending => states.extend([State::New, State::InProgress]),
-            StateArg::All => {}
-        }
-    }
-    Some(states)
-}
-
-/// The ticket table people read: state in its colour, subject cut to fit.
-pub fn grid(tickets: &[Ticket]) -> Grid {
-    let now = when::now();
-    let headers = vec![
-        "ID",
-        "STATE",
-        "CLASS",
-        "CUSTOMER",
-        "OWNER",
-        "SUBJECT",
-        "AGE",
-        "LAST ENTRY",
-        "DUE",
-    ];
-    let mut grid = Grid::new(headers, vec![5, 3, 2]);
-    for t in tickets {
-        let due = t.due.as_deref().and_then(When::from_stored);
-        let overdue = t.state != State::Closed && due.is_some_and(|d| d.is_past(now));
-        let due_text = match due {
-            Some(When::Day(day)) => day.format("%Y-%m-%d").to_string(),
-            Some(When::Instant(at)) => when::local(at),
-            None => String::new(),
-        };
-        let opened = when::parse_stamp(&t.opened_at).unwrap_or(now);
-        let last = when::parse_stamp(&t.last_entry_at)
-            .map(when::local)
-            .unwrap_or_default();
-        grid.rows.push(vec![
-            Text::plain(t.id.to_string()),
-            Text::colored(t.state.label(), render::state_color(t.state)),
-            Text::plain(&t.class),
-            Text::plain(&t.customer.name),
-            Text::plain(&t.owner),
-            Text::plain(&t.subject),
-            Text::plain(when::age(opened, now)),
-            Text::plain(last),
-            if overdue {
-                Text::colored(format!("{due_text} !"), comfy_table::Color::Red)
-            } else {
-                Text::plain(due_text)
-            },
-        ]);
-    }
-    grid
 }
