@@ -110,8 +110,12 @@ pub fn run(cli: Cli) -> Result<()> {
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    dispatch(cli.command, &settings, &mut out)?;
-    Ok(out.flush()?)
+    let result = dispatch(cli.command, &settings, &mut out).and_then(|()| Ok(out.flush()?));
+    match result {
+        // Whatever happens to its output, a banner never fails a login.
+        Err(_) if is_banner => Ok(()),
+        other => other,
+    }
 }
 
 fn dispatch(command: Command, settings: &Settings, out: &mut dyn Write) -> Result<()> {

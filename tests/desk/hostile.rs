@@ -344,3 +344,13 @@ fn logins_cannot_look_alike() {
     desk.fails(&["user", "add", "a b"], 2);
     desk.ok(&["user", "add", "jan.kowalski"]);
 }
+
+#[test]
+fn a_banner_with_its_output_closed_still_exits_0() {
+    let desk = Desk::new();
+    desk.open("A");
+    let status = desk.shell("\"$0\" banner >&-").status().unwrap();
+    assert!(status.success());
+    let status = desk.shell("\"$0\" ticket list >&-").status().unwrap();
+    assert_eq!(status.code(), Some(1), "other commands do report it");
+}
