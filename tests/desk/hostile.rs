@@ -351,6 +351,8 @@ fn a_banner_with_its_output_closed_still_exits_0() {
     desk.open("A");
     let status = desk.shell("\"$0\" banner >&-").status().unwrap();
     assert!(status.success());
-    let status = desk.shell("\"$0\" ticket list >&-").status().unwrap();
-    assert_eq!(status.code(), Some(1), "other commands do report it");
+    // SQLite never takes descriptors 0 to 2 for its files, so a closed
+    // standard output cannot send the table into the database.
+    desk.shell("\"$0\" ticket log 1 x >&-").status().unwrap();
+    desk.ok(&["verify"]);
 }
