@@ -161,6 +161,21 @@ pub enum Sort {
 
 /// The tickets a filter selects, and how many matched in all.
 pub fn list(conn: &Connection, f: &Filter) -> Result<(Vec<Ticket>, i64)> {
+    let mut tickets = Vec::new();
+    each(conn, f, |ticket| {
+        tickets.push(ticket);
+        Ok(())
+    })?;
+    let total = total(conn, f, tickets.len())?;
+    Ok((tickets, total))
+}
+
+/// Calls `visit` with each ticket a filter selects, in order, one at a time.
+pub fn each(
+    conn: &Connection,
+    f: &Filter,
+    mut visit: impl FnMut(Ticket) -> Result<()>,
+) -> Result<()> {
     let (condition, values) = conditions(f);
     let order = match f.sort {
         Sort::Activity => "t.last_entry_at DESC, t.id DESC",
@@ -171,17 +186,22 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<(Vec<Ticket>, i64)> {
     let limit = f.limit.unwrap_or(-1);
     let sql = format!("{SELECT} WHERE {condition} ORDER BY {order} LIMIT {limit}");
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(params_from_iter(values.iter()), from_row)?;
-    let tickets: Vec<Ticket> = rows
-        .map(|row| row.map(|s| s.ticket))
-        .collect::<rusqlite::Result<_>>()?;
-    let total = if f.limit.is_some_and(|limit| tickets.len() as i64 >= limit) {
-        let sql = format!("SELECT count(*) FROM tickets t WHERE {condition}");
-        conn.query_row(&sql, params_from_iter(values.iter()), |row| row.get(0))?
-    } else {
-        tickets.len() as i64
-    };
-    Ok((tickets, total))
+    let mut rows = stmt.query(params_from_iter(values.iter()))?;
+    while let Some(row) = rows.next()? {
+        visit(from_row(row)?.ticket)?;
+    }
+    Ok(())
+}
+
+/// How many tickets a filter selects without its limit, given that `shown`
+/// came back with it.
+pub fn total(conn: &Connection, f: &Filter, shown: usize) -> Result<i64> {
+    if f.limit.is_none_or(|limit| (shown as i64) < limit) {
+        return Ok(shown as i64);
+    }
+    let (condition, values) = conditions(f);
+    let sql = format!("SELECT count(*) FROM tickets t WHERE {condition}");
+    Ok(conn.query_row(&sql, params_from_iter(values.iter()), |row| row.get(0))?)
 }
 
 fn conditions(f: &Filter) -> (String, Vec<Value>) {

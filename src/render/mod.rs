@@ -163,7 +163,7 @@ pub fn cut(text: &str, width: usize) -> String {
     out
 }
 
-/// Prints a list in the chosen format; a limited table says how many more.
+/// Prints a list in the chosen format; a limited list says how many more.
 pub fn list<T: Serialize>(
     out: &mut dyn Write,
     settings: &Settings,
@@ -171,38 +171,113 @@ pub fn list<T: Serialize>(
     total: i64,
     grid: impl FnOnce(&[T]) -> Grid,
 ) -> Result<()> {
-    match settings.format.unwrap_or(Format::Table) {
-        // An empty table is silent off a terminal, like ls; on one, say so.
-        Format::Table | Format::Text if records.is_empty() => {
-            if settings.width.is_some() {
-                writeln!(out, "nothing to list")?;
-            }
+    if let Some(mut stream) = Records::new(out, settings) {
+        for record in records {
+            stream.push(record)?;
         }
-        Format::Table | Format::Text => {
-            out.write_all(grid(records).render(settings).as_bytes())?;
-            let more = total - records.len() as i64;
-            if more > 0 {
-                writeln!(out, "… and {more} more (use --limit to see them)")?;
-            }
-        }
-        Format::Json => json(out, &records)?,
-        Format::Jsonl => {
-            for record in records {
-                serde_json::to_writer(&mut *out, record)?;
-                out.write_all(b"\n")?;
-            }
-        }
-        // On a terminal, stored text is made safe; in a file it stays exact.
-        Format::Csv => csv(out, records, settings.width.is_some())?,
+        stream.finish()?;
+        return left_out(settings, records.len(), total);
     }
+    if records.is_empty() {
+        // An empty table is silent off a terminal, like ls; on one, say so.
+        if settings.width.is_some() {
+            writeln!(out, "nothing to list")?;
+        }
+        return Ok(());
+    }
+    out.write_all(grid(records).render(settings).as_bytes())?;
     let more = total - records.len() as i64;
-    if more > 0 && !matches!(settings.format, None | Some(Format::Table | Format::Text)) {
-        eprintln!(
-            "desk: {} of {total} shown; {more} more left out by --limit",
-            records.len()
-        );
+    if more > 0 {
+        writeln!(
+            out,
+            "… and {more} more (--limit N shows more, --limit 0 all)"
+        )?;
     }
     Ok(())
+}
+
+/// Says on standard error what a limit left out of a list for scripts.
+pub fn left_out(settings: &Settings, shown: usize, total: i64) -> Result<()> {
+    let more = total - shown as i64;
+    if more > 0 && settings.format.is_some() {
+        eprintln!("desk: {shown} of {total} shown; {more} more left out by --limit");
+    }
+    Ok(())
+}
+
+/// Records written one at a time as JSON, JSON Lines or CSV, so that a long
+/// list never has to sit in memory whole.
+pub struct Records<'w> {
+    out: &'w mut dyn Write,
+    format: Format,
+    /// On a terminal, stored text in CSV is made safe; in a file it stays exact.
+    terminal: bool,
+    written: usize,
+}
+
+impl<'w> Records<'w> {
+    /// None for the formats meant for people.
+    pub fn new(out: &'w mut dyn Write, settings: &Settings) -> Option<Records<'w>> {
+        match settings.format {
+            Some(format @ (Format::Json | Format::Jsonl | Format::Csv)) => Some(Records {
+                out,
+                format,
+                terminal: settings.width.is_some(),
+                written: 0,
+            }),
+            _ => None,
+        }
+    }
+
+    pub fn push(&mut self, record: &impl Serialize) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                // The same text as the whole array pretty-printed at once.
+                self.out
+                    .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                let text = serde_json::to_string_pretty(record)?;
+                for (index, line) in text.lines().enumerate() {
+                    if index > 0 {
+                        self.out.write_all(b"\n")?;
+                    }
+                    write!(self.out, "  {line}")?;
+                }
+            }
+            Format::Jsonl => {
+                serde_json::to_writer(&mut *self.out, record)?;
+                self.out.write_all(b"\n")?;
+            }
+            _ => {
+                let mut fields = Vec::new();
+                flatten("", &serde_json::to_value(record)?, &mut fields);
+                let mut writer = csv::WriterBuilder::new().from_writer(&mut *self.out);
+                if self.written == 0 {
+                    writer.write_record(fields.iter().map(|(key, _)| key.as_str()))?;
+                }
+                let terminal = self.terminal;
+                writer.write_record(fields.iter().map(|(_, value)| {
+                    let value = defuse(value);
+                    if terminal {
+                        sanitize::block(&value)
+                    } else {
+                        value
+                    }
+                }))?;
+                writer.flush()?;
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Ends the list; returns how many records it held.
+    pub fn finish(self) -> Result<usize> {
+        if self.format == Format::Json {
+            let end: &[u8] = if self.written == 0 { b"[]\n" } else { b"\n]\n" };
+            self.out.write_all(end)?;
+        }
+        Ok(self.written)
+    }
 }
 
 pub fn json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
@@ -211,32 +286,7 @@ pub fn json(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
     Ok(())
 }
 
-/// Writes records as CSV with the same field names as their JSON; nested
-/// objects become dotted columns (`customer.id`). Cells that a spreadsheet
-/// would run as a formula are prefixed with `'`.
-pub fn csv<T: Serialize>(out: &mut dyn Write, records: &[T], terminal: bool) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    let mut header_written = false;
-    for record in records {
-        let mut fields = Vec::new();
-        flatten("", &serde_json::to_value(record)?, &mut fields);
-        if !header_written {
-            writer.write_record(fields.iter().map(|(key, _)| key.as_str()))?;
-            header_written = true;
-        }
-        writer.write_record(fields.iter().map(|(_, value)| {
-            let value = defuse(value);
-            if terminal {
-                sanitize::block(&value)
-            } else {
-                value
-            }
-        }))?;
-    }
-    writer.flush()?;
-    Ok(())
-}
-
+/// Nested objects become dotted columns in CSV (`customer.id`).
 fn flatten(prefix: &str, value: &Value, fields: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
@@ -292,30 +342,65 @@ mod tests {
         assert_eq!(cut("abc", 0), "…");
     }
 
+    fn settings(format: Format) -> Settings {
+        Settings {
+            db: Default::default(),
+            actor: String::new(),
+            os_user: String::new(),
+            format: Some(format),
+            color: false,
+            width: None,
+        }
+    }
+
+    #[derive(Serialize)]
+    struct Row {
+        name: &'static str,
+        customer: Inner,
+    }
+
+    #[derive(Serialize)]
+    struct Inner {
+        id: i64,
+    }
+
+    fn stream(format: Format, rows: &[Row]) -> String {
+        let mut out = Vec::new();
+        let settings = settings(format);
+        let mut records = Records::new(&mut out, &settings).unwrap();
+        for row in rows {
+            records.push(row).unwrap();
+        }
+        records.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn csv_defuses_formulas_and_flattens() {
-        #[derive(Serialize)]
-        struct Row {
-            name: &'static str,
-            customer: Inner,
-        }
-        #[derive(Serialize)]
-        struct Inner {
-            id: i64,
-        }
-        let mut out = Vec::new();
-        csv(
-            &mut out,
-            &[Row {
-                name: "=1+1",
-                customer: Inner { id: 7 },
-            }],
-            false,
-        )
-        .unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "name,customer.id\n'=1+1,7\n"
-        );
+        let row = Row {
+            name: "=1+1",
+            customer: Inner { id: 7 },
+        };
+        assert_eq!(stream(Format::Csv, &[row]), "name,customer.id\n'=1+1,7\n");
+    }
+
+    #[test]
+    fn streamed_json_reads_as_the_whole_array_printed_at_once() {
+        let rows = || {
+            [
+                Row {
+                    name: "a",
+                    customer: Inner { id: 1 },
+                },
+                Row {
+                    name: "b",
+                    customer: Inner { id: 2 },
+                },
+            ]
+        };
+        let whole = serde_json::to_string_pretty(&rows()).unwrap() + "\n";
+        assert_eq!(stream(Format::Json, &rows()), whole);
+        assert_eq!(stream(Format::Json, &[]), "[]\n");
+        assert_eq!(stream(Format::Jsonl, &rows()).lines().count(), 2);
     }
 }

@@ -596,3 +596,18 @@ fn the_demo_plays_the_complaints_case_end_to_end() {
     assert!(stdout.contains("ok: every ticket's history verifies"));
     assert_eq!(stdout.matches("marek  closed").count(), 2, "{stdout}");
 }
+
+#[test]
+fn a_terminal_gets_the_newest_fifty_and_a_script_gets_all() {
+    let desk = Desk::new();
+    for i in 0..53 {
+        desk.open(&format!("case {i}"));
+    }
+    let run = desk.in_pty(120, "NO_COLOR=1 desk ticket list");
+    assert!(run.stdout.contains("… and 3 more"), "{}", run.stdout);
+    assert!(run.stdout.contains("case 52") && !run.stdout.contains("case 2 "));
+    let all = desk.in_pty(120, "NO_COLOR=1 desk ticket list --limit 0");
+    assert!(!all.stdout.contains("more"));
+    assert_eq!(desk.json(&["ticket", "list"]).as_array().unwrap().len(), 53);
+    assert_eq!(desk.ok(&["ticket", "list"]).lines().count(), 54);
+}

@@ -54,10 +54,13 @@ pub struct ListArgs {
     stale: Option<String>,
     #[arg(long, value_enum, default_value = "activity")]
     sort: SortArg,
-    /// At most this many tickets
+    /// At most this many tickets; 0 for all (default: all, or 50 on a terminal)
     #[arg(long, value_name = "N")]
     limit: Option<u32>,
 }
+
+/// How many rows a table on a terminal shows unless told otherwise.
+const TERMINAL_LIMIT: i64 = 50;
 
 pub fn run(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
     let now = when::now();
@@ -68,7 +71,14 @@ pub fn run(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
         None => None,
     };
     let settings = ctx.settings;
-    let (tickets, total) = ctx.store.read(|tx| {
+    let limit = match args.limit {
+        Some(0) => None,
+        Some(n) => Some(i64::from(n)),
+        None if settings.format.is_none() && settings.width.is_some() => Some(TERMINAL_LIMIT),
+        None => None,
+    };
+    let Ctx { out, store, .. } = ctx;
+    store.read(|tx| {
         let owner = match (&args.owner, args.mine) {
             (Some(login), _) => Some(find_user(tx, login)?.id),
             (None, true) => Some(find_user(tx, &settings.actor)?.id),
@@ -102,11 +112,17 @@ pub fn run(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
                 SortArg::Id => Sort::Id,
                 SortArg::Due => Sort::Due,
             },
-            limit: args.limit.map(i64::from),
+            limit,
         };
-        db::tickets::list(tx, &filter)
-    })?;
-    render::list(ctx.out, settings, &tickets, total, grid)
+        // Scripts get the rows as they come; people get a table fitted to them.
+        if let Some(mut records) = render::Records::new(&mut **out, settings) {
+            db::tickets::each(tx, &filter, |ticket| records.push(&ticket))?;
+            let shown = records.finish()?;
+            return render::left_out(settings, shown, db::tickets::total(tx, &filter, shown)?);
+        }
+        let (tickets, total) = db::tickets::list(tx, &filter)?;
+        render::list(&mut **out, settings, &tickets, total, grid)
+    })
 }
 
 fn states(given: &[StateArg], all: bool) -> Option<Vec<State>> {
