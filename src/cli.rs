@@ -24,12 +24,12 @@ use crate::error::Result;
         5 database busy past the timeout (try again)."
 )]
 pub struct Cli {
-    /// The database file
-    #[arg(long, global = true, env = "DESK_DB", value_name = "PATH")]
+    /// The database file (default: DESK_DB, else $XDG_DATA_HOME/desk/desk.db)
+    #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
 
     /// Act as this registered user (default: DESK_USER, else your login)
-    #[arg(long = "as", global = true, env = "DESK_USER", value_name = "LOGIN")]
+    #[arg(long = "as", global = true, value_name = "LOGIN")]
     as_user: Option<String>,
 
     /// When to colour the output
@@ -90,6 +90,7 @@ impl Command {
 pub fn run(cli: Cli) -> Result<()> {
     let os_user = config::os_login();
     let is_banner = matches!(cli.command, Command::Banner(_));
+
     let db = match config::db_path(cli.db) {
         Ok(path) => path,
         // The banner has nothing to show without a database, and says nothing.

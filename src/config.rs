@@ -37,7 +37,12 @@ pub struct Settings {
     pub width: Option<usize>,
 }
 
-/// The database path: `--db` or `DESK_DB` (already merged by clap), else
+/// An environment variable that is set and not empty.
+fn var(name: &str) -> Option<std::ffi::OsString> {
+    std::env::var_os(name).filter(|value| !value.is_empty())
+}
+
+/// The database path: `--db`, else `DESK_DB`, else
 /// `$XDG_DATA_HOME/desk/desk.db`, else `~/.local/share/desk/desk.db`.
 pub fn db_path(given: Option<PathBuf>) -> Result<PathBuf> {
     if let Some(path) = given.filter(|path| !path.as_os_str().is_empty()) {
@@ -46,7 +51,11 @@ pub fn db_path(given: Option<PathBuf>) -> Result<PathBuf> {
         return std::path::absolute(&path)
             .map_err(|err| Error::env(format!("cannot use --db {}: {err}", path.display())));
     }
-    let var = |name| std::env::var_os(name).filter(|value| !value.is_empty());
+    // A variable set but empty counts as unset, so that `DESK_DB=$TYPO` in a
+    // profile falls back to the default instead of breaking every login.
+    if let Some(path) = var("DESK_DB") {
+        return db_path(Some(PathBuf::from(path)));
+    }
     if let Some(data) = var("XDG_DATA_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
@@ -62,7 +71,9 @@ pub fn db_path(given: Option<PathBuf>) -> Result<PathBuf> {
 }
 
 pub fn actor(given: Option<String>, os_user: &str) -> String {
+    let from_env = || var("DESK_USER").map(|login| login.to_string_lossy().into_owned());
     match given
+        .or_else(from_env)
         .map(|login| names::normal(&login))
         .filter(|login| !login.is_empty())
     {

@@ -828,6 +828,29 @@ fn remind_new_reports_each_fact_once_until_it_arises_anew() {
     );
     assert_eq!(new("2026-12-19T17:00:00Z"), [fact("bob", id, "overdue")]);
 
+    // Values that come back are news again: bob to carol and back to bob,
+    // a due date moved away and back while still overdue.
+    desk.ok(&["user", "add", "carol"]);
+    desk.ok_at(
+        "2026-12-19T17:10:00Z",
+        &["ticket", "assign", &ticket, "carol"],
+    );
+    desk.ok_at(
+        "2026-12-19T17:20:00Z",
+        &["ticket", "assign", &ticket, "bob"],
+    );
+    assert_eq!(new("2026-12-19T17:30:00Z"), [fact("bob", id, "overdue")]);
+    desk.ok_at(
+        "2026-12-19T17:40:00Z",
+        &["ticket", "due", &ticket, "2026-12-30"],
+    );
+    desk.ok_at(
+        "2026-12-19T17:50:00Z",
+        &["ticket", "due", &ticket, "2026-12-18"],
+    );
+    assert_eq!(new("2026-12-19T17:55:00Z"), [fact("bob", id, "overdue")]);
+    assert_eq!(new("2026-12-19T17:56:00Z"), []);
+
     // --user reports and records only that user's facts.
     let annas = desk.open_at("2026-12-19T17:00:00Z", "Anna's", &[]);
     let bobs = desk.open_at("2026-12-19T17:00:00Z", "Bob's", &["--owner", "bob"]);

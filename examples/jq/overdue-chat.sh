@@ -4,7 +4,9 @@
 #   examples/jq/overdue-chat.sh | curl -sf -H 'Content-Type: application/json' -d @- "$HOOK"
 # posts only when there is something to say. Needs jq.
 set -eu
-${DESK:-desk} ticket list --mine --overdue --sort due --json | jq -c '
+# Read first, so that a failing desk (a wrong DESK_DB) fails the script too.
+json=$(${DESK:-desk} ticket list --mine --overdue --sort due --json)
+printf '%s\n' "$json" | jq -c '
     select(length > 0)
     | {text: ([
         "Overdue tickets of \(.[0].owner):",

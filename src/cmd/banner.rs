@@ -28,10 +28,6 @@ const BUSY_WAIT: Duration = Duration::from_millis(250);
 /// After this, a query still running is interrupted, whatever it waits on.
 const WATCHDOG: Duration = Duration::from_millis(400);
 
-/// Narrower than this, a terminal's width is taken as unknown (a pty
-/// whose size nobody set reports 0) and nothing is cut.
-const MIN_FIT_WIDTH: usize = 30;
-
 /// Customer names are cut to this many cells, so subjects get the rest.
 const CUSTOMER_WIDTH: usize = 20;
 
@@ -41,8 +37,9 @@ const HOOK_MARK: &str = "# desk-banner-hook";
 
 /// The line `--install` adds: only interactive shells writing to a terminal
 /// run it, `~/.hushlogin` and `DESK_NO_BANNER` silence it, and `timeout`
+/// (in the foreground, or `stty tostop` would stop the banner's output)
 /// bounds it even if the machine is in trouble.
-const HOOK: &str = r#"case $- in *i*) [ -t 1 ] && [ -z "${DESK_NO_BANNER-}" ] && [ ! -e "$HOME/.hushlogin" ] && command -v desk >/dev/null 2>&1 && timeout 1 desk banner;; esac"#;
+const HOOK: &str = r#"case $- in *i*) [ -t 1 ] && [ -z "${DESK_NO_BANNER-}" ] && [ ! -e "$HOME/.hushlogin" ] && command -v desk >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1 && timeout --foreground 1 desk banner;; esac"#;
 
 #[derive(Debug, Args)]
 pub struct BannerArgs {
@@ -96,7 +93,8 @@ struct Figures {
 fn show(args: &BannerArgs, settings: &Settings, out: &mut dyn Write) {
     let say = |why: &str| {
         if args.verbose {
-            eprintln!("desk banner: {why}");
+            // Not eprintln!, which panics when standard error is gone.
+            let _ = writeln!(std::io::stderr(), "desk banner: {why}");
         }
     };
     if !settings.db.is_file() {
@@ -110,6 +108,12 @@ fn show(args: &BannerArgs, settings: &Settings, out: &mut dyn Write) {
     let figures = db::open_read_with(&settings.db, BUSY_WAIT)
         .and_then(|store| watched(&store, |store| gather(store, &login, args.limit)));
     let printed = match figures {
+        Ok(figures) if figures.everyone.pending() == 0 && figures.mine.pending() == 0 => {
+            if !args.always {
+                return say("nothing is pending");
+            }
+            print(&figures, args, settings, out)
+        }
         Ok(figures) => print(&figures, args, settings, out),
         Err(err) if err.kind == Kind::Busy => busy(settings, out),
         Err(err) => return say(&err.message),
@@ -138,6 +142,9 @@ fn gather(store: &Store, login: &str, limit: u32) -> Result<Figures> {
     let id: i64 = conn.pragma_query_value(None, "application_id", |row| row.get(0))?;
     if id != APPLICATION_ID {
         return Err(Error::env("the file is not a desk database"));
+    }
+    if db::is_newer(conn)? {
+        return Err(Error::env("the database was made by a newer desk"));
     }
     // One read transaction, so that the counts and the list agree.
     let tx = conn.unchecked_transaction()?;
@@ -181,15 +188,16 @@ fn print(f: &Figures, args: &BannerArgs, settings: &Settings, out: &mut dyn Writ
         (new, active)
     };
     let login = sanitize::line(&f.login);
+    let width = settings.width;
     if f.mine.pending() == 0 {
-        writeln!(out, "desk: {new}, {active}")?;
+        writeln!(out, "{}", fit(format!("desk: {new}, {active}"), width))?;
         return Ok(());
     }
-    writeln!(
-        out,
+    let head = format!(
         "desk: {new}, {active}; {login} has {} pending:",
         f.mine.pending()
-    )?;
+    );
+    writeln!(out, "{}", fit(head, width))?;
     for line in table(&f.lines, settings) {
         writeln!(out, "{line}")?;
     }
@@ -199,7 +207,11 @@ fn print(f: &Figures, args: &BannerArgs, settings: &Settings, out: &mut dyn Writ
             Some(_) => format!("desk ticket list --owner {login}"),
             None => "desk ticket list --mine".to_string(),
         };
-        writeln!(out, "  … and {more} more: {command}")?;
+        writeln!(
+            out,
+            "{}",
+            fit(format!("  … and {more} more: {command}"), width)
+        )?;
     }
     Ok(())
 }
@@ -237,11 +249,14 @@ fn table(lines: &[Line], settings: &Settings) -> Vec<String> {
         let pad = " ".repeat(customer_width - customer.width());
         let prefix_width = plain_width(&head) + 2 + customer_width + 2;
         let subject = sanitize::line(&line.subject);
-        let subject = match settings.width.filter(|width| *width >= MIN_FIT_WIDTH) {
-            Some(width) => cut(&subject, width.saturating_sub(prefix_width).max(10)),
+        let subject = match settings.width {
+            Some(width) => cut(&subject, width.saturating_sub(prefix_width).max(1)),
             None => subject,
         };
-        rows.push(format!("{head}  {customer}{pad}  {subject}"));
+        rows.push(fit(
+            format!("{head}  {customer}{pad}  {subject}"),
+            settings.width,
+        ));
     }
     rows
 }
@@ -262,17 +277,32 @@ fn pad_state(state: State, color: bool) -> String {
 
 /// The width of text on a terminal, not counting colour sequences.
 fn plain_width(text: &str) -> usize {
-    let mut width = 0;
+    strip_colour(text).width()
+}
+
+/// The text without our own colour sequences (stored text has none left:
+/// it was sanitized before it was coloured).
+fn strip_colour(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
     let mut in_escape = false;
     for c in text.chars() {
         match (in_escape, c) {
             (false, '\x1b') => in_escape = true,
             (true, 'm') => in_escape = false,
             (true, _) => {}
-            (false, c) => width += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0),
+            (false, c) => plain.push(c),
         }
     }
-    width
+    plain
+}
+
+/// A line cut to the terminal's width; a cut line loses its colours, so
+/// that no colour is left open.
+fn fit(line: String, width: Option<usize>) -> String {
+    match width {
+        Some(width) if plain_width(&line) > width => cut(&strip_colour(&line), width),
+        _ => line,
+    }
 }
 
 fn rc_file(given: Option<PathBuf>) -> Result<PathBuf> {

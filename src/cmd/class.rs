@@ -100,7 +100,7 @@ pub fn run(command: ClassCommand, ctx: &mut Ctx) -> Result<()> {
 fn target(value: Option<String>) -> Result<Option<Option<i64>>> {
     match value.as_deref().map(str::trim) {
         None => Ok(None),
-        Some("none" | "") => Ok(Some(None)),
+        Some(text) if text.eq_ignore_ascii_case("none") => Ok(Some(None)),
         Some(text) => Ok(Some(Some(when::parse_duration(text)?))),
     }
 }

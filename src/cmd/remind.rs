@@ -120,11 +120,21 @@ pub fn run(args: RemindArgs, ctx: &mut Ctx) -> Result<()> {
         let stamp = when::stamp(now);
         let mut fresh = Vec::new();
         for reminder in late(tx, now, stale, owner)? {
+            // The latest hand-over (and for a due date, the latest change of
+            // it or reopening) is part of the fact, so that a value that
+            // comes back (due moved away and back, bob to carol to bob)
+            // is news again.
+            let turns: &[&str] = match reminder.reason {
+                Reason::FirstResponse | Reason::Stale => &["assigned"],
+                Reason::Overdue => &["assigned", "due", "reopened"],
+            };
+            let turn = db::entries::last_of(tx, reminder.ticket.id, turns)?;
+            let basis = format!("{} #{turn}", reminder.basis);
             let key = Key {
                 ticket_id: reminder.ticket.id,
                 owner_id: reminder.owner_id,
                 reason: reminder.reason.as_str(),
-                basis: &reminder.basis,
+                basis: &basis,
             };
             if db::reminded::record(tx, &key, &stamp)? {
                 fresh.push(reminder);

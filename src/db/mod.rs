@@ -118,6 +118,11 @@ fn open_error(path: &Path, err: rusqlite::Error) -> Error {
     ))
 }
 
+/// Whether the file's schema is newer than this desk knows.
+pub fn is_newer(conn: &Connection) -> Result<bool> {
+    Ok(version(conn)? > schema::MIGRATIONS.len() as i64)
+}
+
 fn version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }

@@ -181,7 +181,10 @@ pub fn each(
         Sort::Activity => "t.last_entry_at DESC, t.id DESC",
         Sort::Opened => "t.opened_at DESC, t.id DESC",
         Sort::Id => "t.id",
-        Sort::Due => "t.due IS NULL, t.due, t.id",
+        // A due day sorts at its end, after the due times of that day.
+        Sort::Due => {
+            "t.due IS NULL, CASE WHEN length(t.due) = 10 THEN t.due || 'T24' ELSE t.due END, t.id"
+        }
     };
     let limit = f.limit.unwrap_or(-1);
     let sql = format!("{SELECT} WHERE {condition} ORDER BY {order} LIMIT {limit}");

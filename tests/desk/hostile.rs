@@ -351,8 +351,110 @@ fn a_banner_with_its_output_closed_still_exits_0() {
     desk.open("A");
     let status = desk.shell("\"$0\" banner >&-").status().unwrap();
     assert!(status.success());
-    // SQLite never takes descriptors 0 to 2 for its files, so a closed
-    // standard output cannot send the table into the database.
-    desk.shell("\"$0\" ticket log 1 x >&-").status().unwrap();
-    desk.ok(&["verify"]);
+    let status = desk
+        .shell("\"$0\" --db /nowhere/d.db banner -v 2>&- >/dev/full")
+        .status()
+        .unwrap();
+    assert!(status.success(), "no panic when standard error is gone too");
+}
+
+#[test]
+fn an_empty_desk_db_counts_as_unset() {
+    let desk = Desk::new();
+    let home_db = desk.path().join(".local/share/desk/desk.db");
+    let run = |args: &[&str]| desk.command(args).env("DESK_DB", "").output().unwrap();
+    let banner = run(&["banner"]);
+    assert!(banner.status.success() && banner.stdout.is_empty() && banner.stderr.is_empty());
+    let list = run(&["ticket", "list"]);
+    let stderr = String::from_utf8_lossy(&list.stderr);
+    assert!(stderr.contains(&home_db.display().to_string()), "{stderr}");
+    assert!(!home_db.exists());
+    let run = desk
+        .command(&["ticket", "list"])
+        .env("DESK_USER", "")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "an empty DESK_USER is the OS login");
+}
+
+#[test]
+fn the_banner_fits_narrow_terminals_and_ignores_newer_schemas() {
+    let desk = Desk::new();
+    desk.open(&"A rather long subject for a narrow terminal".repeat(2));
+    for width in [20, 30, 45] {
+        let run = desk.in_pty(width, "NO_COLOR=1 desk banner");
+        let widest = run
+            .stdout
+            .lines()
+            .map(|l| unicode_width::UnicodeWidthStr::width(l.trim_end()))
+            .max();
+        assert!(
+            widest.unwrap() <= usize::from(width),
+            "{width}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("desk:"), "{}", run.stdout);
+    }
+    let run = desk.run(&["banner", "--verbose", "--user", "nobody"]);
+    assert!(!run.stdout.is_empty());
+    desk.ok(&["ticket", "close", "1"]);
+    let run = desk.run(&["banner", "--verbose"]);
+    assert!(
+        run.stdout.is_empty() && run.stderr.contains("nothing is pending"),
+        "{}",
+        run.stderr
+    );
+    desk.open("B");
+    desk.sql()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let run = desk.run(&["banner"]);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.is_empty(),
+        "a schema it does not know: nothing shown"
+    );
+}
+
+#[test]
+fn due_days_sort_after_the_due_times_of_the_same_day() {
+    let desk = Desk::new();
+    let open = |subject: &str, due: &str| {
+        desk.ok(&[
+            "ticket",
+            "open",
+            subject,
+            "--class",
+            "orders",
+            "--customer",
+            "X",
+            "--due",
+            due,
+        ]);
+    };
+    open("day", "2030-12-02");
+    open("late morning", "2030-12-02 11:00");
+    open("early", "2030-12-02 01:00");
+    open("next day", "2030-12-03 00:30");
+    let list = desk.json(&["ticket", "list", "--sort", "due"]);
+    let subjects: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(subjects, ["early", "late morning", "day", "next day"]);
+    desk.fails(&["class", "edit", "orders", "--resolve", ""], 2);
+    desk.ok(&["class", "edit", "orders", "--resolve", "NONE"]);
+}
+
+#[test]
+fn the_login_hook_shows_the_banner_even_when_background_writes_stop() {
+    // `stty tostop` stops a background process group that writes to the
+    // terminal; `timeout` without --foreground puts desk in one.
+    let desk = Desk::new();
+    desk.open("A");
+    desk.ok(&["banner", "--install"]);
+    let run = desk.in_pty(100, "stty tostop; NO_COLOR=1 bash -ic exit");
+    assert!(run.stdout.contains("desk: 1 new"), "{}", run.stdout);
 }
