@@ -37,7 +37,7 @@ if [ ! -f "$db" ]; then
     echo "built $db in $(( ($(date +%s%N) - start) / 1000000 )) ms ($(du -m "$db" | cut -f1) MiB)"
 fi
 
-export DESK_DB=$db DESK_USER=anna NO_COLOR=1 LC_ALL=C
+export DESK_DB=$db DESK_USER=anna NO_COLOR=1 LC_ALL=C desk tickets
 unset DESK_NOW
 
 # What a banner needs, as plain SQL: count the pending tickets by state,
@@ -53,6 +53,10 @@ floor() { sqlite3 -readonly "$db" ".read $dir/floor.sql"; }
 banner() { "$desk" banner; }
 remind() { "$desk" remind; }
 remind_json() { "$desk" remind --json; }
+# The views of field case F23: a list, one ticket, a long list for scripts.
+list_new() { "$desk" ticket list --state new; }
+show_one() { "$desk" ticket show "$(( tickets / 2 ))"; }
+list_json() { "$desk" ticket list --json; }
 
 # Mean milliseconds per run of a function, over N runs after a warm-up.
 mean_ms() {
@@ -71,6 +75,7 @@ peak_kib() {
         banner) /usr/bin/time -f %M "$desk" banner 2>&1 >/dev/null | tail -1 ;;
         remind) /usr/bin/time -f %M "$desk" remind 2>&1 >/dev/null | tail -1 ;;
         remind_json) /usr/bin/time -f %M "$desk" remind --json 2>&1 >/dev/null | tail -1 ;;
+        *) /usr/bin/time -f %M bash -c "$(declare -f "$fn"); $fn" 2>&1 >/dev/null | tail -1 ;;
     esac
 }
 
@@ -92,6 +97,9 @@ printf '%-34s %10s %12s\n' "desk banner" "$(mean_ms "$runs" banner)" "$(peak_kib
 slow=$(( runs / 10 > 0 ? runs / 10 : 1 ))
 printf '%-34s %10s %12s\n' "desk remind" "$(mean_ms "$slow" remind)" "$(peak_kib remind)"
 printf '%-34s %10s %12s\n' "desk remind --json" "$(mean_ms "$slow" remind_json)" "$(peak_kib remind_json)"
+printf '%-34s %10s %12s\n' "desk ticket list --state new" "$(mean_ms "$slow" list_new)" "$(peak_kib list_new)"
+printf '%-34s %10s %12s\n' "desk ticket show (one ticket)" "$(mean_ms "$runs" show_one)" "$(peak_kib show_one)"
+printf '%-34s %10s %12s\n' "desk ticket list --json (pending)" "$(mean_ms "$slow" list_json)" "$(peak_kib list_json)"
 
 # --new writes, so it runs on a copy: the first run records every fact,
 # the second finds nothing new.
