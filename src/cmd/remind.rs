@@ -16,7 +16,7 @@ use crate::db::reminded::Key;
 use crate::db::tickets::Stored;
 use crate::db::{self};
 use crate::error::{Error, Result};
-use crate::model::Ticket;
+use crate::model::{EntryKind, Ticket};
 use crate::render::{self, paint_state};
 use crate::when::{self, When};
 use crate::{sanitize, targets};
@@ -124,9 +124,9 @@ pub fn run(args: RemindArgs, ctx: &mut Ctx) -> Result<()> {
             // it or reopening) is part of the fact, so that a value that
             // comes back (due moved away and back, bob to carol to bob)
             // is news again.
-            let turns: &[&str] = match reminder.reason {
-                Reason::FirstResponse | Reason::Stale => &["assigned"],
-                Reason::Overdue => &["assigned", "due", "reopened"],
+            let turns: &[EntryKind] = match reminder.reason {
+                Reason::FirstResponse | Reason::Stale => &[EntryKind::Assigned],
+                Reason::Overdue => &[EntryKind::Assigned, EntryKind::Due, EntryKind::Reopened],
             };
             let turn = db::entries::last_of(tx, reminder.ticket.id, turns)?;
             let basis = format!("{} #{turn}", reminder.basis);

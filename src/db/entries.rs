@@ -110,13 +110,19 @@ pub fn for_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<Entry>> {
 }
 
 /// The number of a ticket's latest entry of one of `kinds`, or 0.
-pub fn last_of(conn: &Connection, ticket_id: i64, kinds: &[&str]) -> Result<i64> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(max(seq), 0) FROM entries
-         WHERE ticket_id = ?1 AND kind IN (SELECT value FROM json_each(?2))",
-    )?;
-    let kinds = serde_json::to_string(kinds)?;
-    Ok(stmt.query_row(params![ticket_id, kinds], |row| row.get(0))?)
+pub fn last_of(conn: &Connection, ticket_id: i64, kinds: &[EntryKind]) -> Result<i64> {
+    // The kinds are our own words, never user input, so they can sit in the
+    // statement, which is then prepared once per set of kinds.
+    let list: Vec<String> = kinds
+        .iter()
+        .map(|kind| format!("'{}'", kind.as_str()))
+        .collect();
+    let sql = format!(
+        "SELECT coalesce(max(seq), 0) FROM entries WHERE ticket_id = ?1 AND kind IN ({})",
+        list.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row([ticket_id], |row| row.get(0))?)
 }
 
 pub fn exists(conn: &Connection, ticket_id: i64, seq: i64) -> Result<bool> {
