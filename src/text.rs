@@ -41,13 +41,16 @@ pub fn read(source: Source, about: &str) -> Result<String> {
         return Err(Error::usage("the text is empty; nothing was recorded"));
     }
     if text.len() > MAX_TEXT {
-        return Err(Error::usage(format!(
-            "the text is {} bytes; an entry holds at most {MAX_TEXT} (1 MiB), and entries are kept \
-             for good; nothing was recorded",
-            text.len()
-        )));
+        return Err(too_long());
     }
     Ok(text)
+}
+
+fn too_long() -> Error {
+    Error::usage(format!(
+        "the text is longer than an entry holds: at most {MAX_TEXT} bytes (1 MiB), since entries \
+         are kept for good; nothing was recorded"
+    ))
 }
 
 /// Optional text: None when neither an argument nor `-m` was given.
@@ -95,10 +98,19 @@ fn is_interactive() -> bool {
 }
 
 fn read_stdin() -> Result<String> {
-    let mut text = String::new();
+    // One byte past the limit is enough to refuse a text that is too long,
+    // without reading all of it.
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut text)
+        .take(MAX_TEXT as u64 + 1)
+        .read_to_end(&mut bytes)
         .map_err(|err| Error::usage(format!("cannot read the text from standard input: {err}")))?;
+    if bytes.len() > MAX_TEXT {
+        return Err(too_long());
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::usage("the text on standard input is not UTF-8; nothing was recorded")
+    })?;
     Ok(text
         .strip_suffix('\n')
         .map(|t| t.strip_suffix('\r').unwrap_or(t))
