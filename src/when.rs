@@ -128,8 +128,19 @@ pub fn local_instant(naive: NaiveDateTime) -> DateTime<Utc> {
 /// Reads a date or time as users type it; see `DATE_HELP` for the forms.
 pub fn parse(input: &str, now: DateTime<Utc>, direction: Direction) -> Result<When> {
     let text = input.trim().to_lowercase();
-    parse_inner(&text, now, direction)
-        .ok_or_else(|| Error::usage(format!("can't read '{input}' as a date; {DATE_HELP}")))
+    let when = parse_inner(&text, now, direction)
+        .ok_or_else(|| Error::usage(format!("can't read '{input}' as a date; {DATE_HELP}")))?;
+    // Stored times sort as text, which holds for four-digit years only.
+    let year = match when {
+        When::Day(day) => day.year(),
+        When::Instant(at) => at.year(),
+    };
+    if !(1970..=9999).contains(&year) {
+        return Err(Error::usage(format!(
+            "'{input}' is out of range: give a year from 1970 to 9999"
+        )));
+    }
+    Ok(when)
 }
 
 fn parse_inner(text: &str, now: DateTime<Utc>, direction: Direction) -> Option<When> {
@@ -394,7 +405,18 @@ mod tests {
             day("2026-12-10T14:00:00Z"),
             When::Instant(at("2026-12-10T14:00:00Z"))
         );
-        for bad in ["tmorrow", "", "2026-13-01", "mo", "+3", "next", "3d foo"] {
+        for bad in [
+            "tmorrow",
+            "",
+            "2026-13-01",
+            "mo",
+            "+3",
+            "next",
+            "3d foo",
+            "0001-01-01",
+            "+10000-01-01",
+            "999999w",
+        ] {
             assert!(
                 parse(bad, now, Direction::Future).is_err(),
                 "{bad} should be refused"
