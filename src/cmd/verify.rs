@@ -50,8 +50,9 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         )?;
         return Ok(());
     }
+    // The values quoted come from a file someone may have tampered with.
     for problem in &problems {
-        writeln!(ctx.out, "{problem}")?;
+        writeln!(ctx.out, "{}", crate::sanitize::line(problem))?;
     }
     Err(Error::env(format!(
         "{} problem(s) found in {}; the history may have been changed outside desk",
@@ -170,9 +171,13 @@ impl Walker {
                 State::New
             }
             EntryKind::Activity => {
-                replay
+                // The earliest activity, whenever it was typed in.
+                let first = replay
                     .first_activity_at
                     .get_or_insert_with(|| entry.at.clone());
+                if entry.at < *first {
+                    *first = entry.at.clone();
+                }
                 State::InProgress
             }
             EntryKind::Reopened => {

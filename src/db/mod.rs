@@ -14,7 +14,7 @@ pub mod users;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 pub use schema::APPLICATION_ID;
@@ -250,37 +250,86 @@ impl Store {
 }
 
 /// The triggers that keep the history append-only and the counts right.
-const GUARDS: [&str; 6] = [
+const GUARDS: [&str; 8] = [
     "entries_no_update",
     "entries_no_delete",
     "entries_extend_chain",
     "tickets_are_kept",
+    "tickets_are_not_replaced",
+    "tickets_keep_their_ids",
     "tally_insert",
     "tally_update",
 ];
 
-/// Problems with the guards themselves: a missing trigger, or counts that
-/// no longer match the tickets.
+/// A trigger's text as the migrations wrote it, to compare with the file's.
+fn guard_sql(name: &str) -> Option<String> {
+    let all = schema::MIGRATIONS.concat();
+    let start = all.find(&format!("CREATE TRIGGER {name} "))?;
+    let end = start + all[start..].find("\nEND;")? + "\nEND".len();
+    Some(all[start..end].to_string())
+}
+
+fn squeeze(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Problems with the guards themselves: a trigger missing or rewritten, or
+/// counts that no longer match the tickets.
 pub fn guards(conn: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for name in GUARDS {
-        let sql = "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1";
-        let found: i64 = conn.query_row(sql, [name], |row| row.get(0))?;
-        if found == 0 {
-            problems.push(format!(
+        let sql = "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1";
+        let found: Option<String> = conn.query_row(sql, [name], |row| row.get(0)).optional()?;
+        match found {
+            None => problems.push(format!(
                 "database: the trigger {name} that guards the history is missing"
-            ));
+            )),
+            Some(found) if Some(squeeze(&found)) != guard_sql(name).as_deref().map(squeeze) => {
+                problems.push(format!(
+                    "database: the trigger {name} that guards the history has been rewritten"
+                ));
+            }
+            Some(_) => {}
         }
     }
-    let sql = "SELECT s.state, s.n, (SELECT count(*) FROM tickets t WHERE t.state = s.state)
-               FROM tally s WHERE s.owner_id = 0";
-    let mut stmt = conn.prepare(sql)?;
+    problems.extend(tally_problems(conn)?);
+    Ok(problems)
+}
+
+/// Every count the banner reads, per owner and for everyone, against the
+/// tickets themselves, both ways.
+fn tally_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut counted: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+    let mut stmt =
+        conn.prepare("SELECT owner_id, state, count(*) FROM tickets GROUP BY owner_id, state")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let (state, kept, counted): (String, i64, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        if kept != counted {
+        let (owner, state, n): (i64, String, i64) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        *counted.entry((0, state.clone())).or_default() += n;
+        counted.insert((owner, state), n);
+    }
+    let mut kept: std::collections::BTreeMap<(i64, String), i64> = Default::default();
+    let mut stmt = conn.prepare("SELECT owner_id, state, n FROM tally")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        kept.insert((row.get(0)?, row.get(1)?), row.get(2)?);
+    }
+    let mut problems = Vec::new();
+    let keys: std::collections::BTreeSet<_> = counted.keys().chain(kept.keys()).cloned().collect();
+    for key in keys {
+        let (says, is) = (
+            kept.get(&key).copied().unwrap_or(0),
+            counted.get(&key).copied().unwrap_or(0),
+        );
+        if says != is {
+            let (owner, state) = &key;
+            let whose = if *owner == 0 {
+                "everyone's".to_string()
+            } else {
+                format!("user {owner}'s")
+            };
             problems.push(format!(
-                "database: the count of {state} tickets says {kept}, there are {counted}"
+                "database: the count of {whose} {state} tickets says {says}, there are {is}"
             ));
         }
     }

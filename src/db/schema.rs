@@ -26,8 +26,8 @@ CREATE TABLE classes (
     title           TEXT,
     description     TEXT,
     owner_id        INTEGER NOT NULL REFERENCES users (id),
-    first_response  INTEGER CHECK (first_response > 0),
-    resolve         INTEGER CHECK (resolve > 0),
+    first_response  INTEGER CHECK (first_response BETWEEN 1 AND 315360000),
+    resolve         INTEGER CHECK (resolve BETWEEN 1 AND 315360000),
     archived        INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1))
 ) STRICT;
 
@@ -79,6 +79,18 @@ CREATE TRIGGER tickets_are_kept BEFORE DELETE ON tickets
 BEGIN
     SELECT RAISE(ABORT, 'tickets are never deleted; close the ticket instead');
 END;
+-- INSERT OR REPLACE removes the row it replaces without firing DELETE
+-- triggers, and a changed id is a removal too: refuse both.
+CREATE TRIGGER tickets_are_not_replaced BEFORE INSERT ON tickets
+WHEN EXISTS (SELECT 1 FROM tickets WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'tickets are never replaced; close the ticket instead');
+END;
+CREATE TRIGGER tickets_keep_their_ids BEFORE UPDATE OF id ON tickets
+WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'ticket ids never change');
+END;
 
 CREATE TABLE entries (
     id           INTEGER PRIMARY KEY,
@@ -109,7 +121,8 @@ BEGIN
 END;
 -- Each entry must extend its ticket's chain: the next number, the last hash.
 CREATE TRIGGER entries_extend_chain BEFORE INSERT ON entries
-WHEN NEW.seq <> 1 + coalesce(
+WHEN EXISTS (SELECT 1 FROM entries WHERE id = NEW.id)
+  OR NEW.seq <> 1 + coalesce(
         (SELECT max(seq) FROM entries WHERE ticket_id = NEW.ticket_id), 0)
   OR NEW.prev_hash IS NOT coalesce(
         (SELECT hash FROM entries WHERE ticket_id = NEW.ticket_id AND seq = NEW.seq - 1),

@@ -113,7 +113,10 @@ pub fn apply(conn: &Connection, id: i64, seq: i64, recorded_at: &str, c: &Change
              owner_id = coalesce(?5, owner_id),
              class_id = coalesce(?6, class_id),
              due = CASE WHEN ?7 THEN ?8 ELSE due END,
-             first_activity_at = coalesce(first_activity_at, ?9),
+             first_activity_at = CASE
+                 WHEN ?9 IS NULL THEN first_activity_at
+                 WHEN first_activity_at IS NULL OR ?9 < first_activity_at THEN ?9
+                 ELSE first_activity_at END,
              closed_at = CASE WHEN ?10 THEN ?11 ELSE closed_at END
          WHERE id = ?1",
         params![

@@ -311,8 +311,75 @@ fn verify_replays_each_ticket_row_and_misses_no_ticket() {
         "ticket 1: its row gives the closing time as",
         "ticket 2: its row gives the closing time as 2020-01-01T00:00:00Z",
         "tickets 3 to 4: they are missing",
-        "the count of new tickets says 2, there are 0",
+        "the count of everyone's new tickets says 2, there are 0",
     ] {
         assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
     }
+}
+
+#[test]
+fn replacing_rows_cannot_remove_history_or_tickets() {
+    let desk = Desk::new();
+    desk.open("A");
+    desk.ok(&["ticket", "log", "1", "secret promise to refund"]);
+    desk.open("B");
+    let sql = desk.sql();
+    // REPLACE deletes the row it replaces without firing DELETE triggers.
+    let replace = sql.execute(
+        "INSERT OR REPLACE INTO entries (id, ticket_id, seq, kind, text, author_id, os_user, at,
+             recorded_at, prev_hash, hash)
+         SELECT 2, 2, 2, 'activity', 'x', 1, 'x', 'x', 'x',
+             (SELECT hash FROM entries WHERE ticket_id = 2 AND seq = 1), 'h'",
+        [],
+    );
+    assert!(replace.is_err(), "an entry was replaced");
+    let replace = sql.execute(
+        "INSERT OR REPLACE INTO tickets SELECT * FROM tickets WHERE id = 1",
+        [],
+    );
+    assert!(replace.is_err(), "a ticket was replaced");
+    assert!(
+        sql.execute("UPDATE tickets SET id = 9 WHERE id = 2", [])
+            .is_err()
+    );
+    drop(sql);
+    assert_eq!(desk.texts(1), ["A", "secret promise to refund"]);
+    desk.ok(&["verify"]);
+}
+
+#[test]
+fn verify_sees_rewritten_guards_and_wrong_counts_and_shows_values_safely() {
+    let desk = Desk::new();
+    desk.open("A");
+    desk.ok(&["user", "add", "marek"]);
+    desk.ok(&["ticket", "assign", "1", "marek"]);
+    let sql = desk.sql();
+    sql.execute_batch(
+        "DROP TRIGGER entries_no_update;
+         CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries WHEN 0
+         BEGIN SELECT RAISE(ABORT, 'x'); END;
+         UPDATE tally SET n = n + 40 WHERE owner_id = 2;
+         UPDATE tickets SET closed_at = char(27) || '[2J';",
+    )
+    .unwrap();
+    drop(sql);
+    let run = desk.run(&["verify"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("entries_no_update that guards the history has been rewritten"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("the count of user 2's new tickets says 41, there are 1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("^[[2J") && !run.stdout.contains('\x1b'),
+        "{}",
+        run.stdout
+    );
 }

@@ -207,6 +207,17 @@ fn at_records_when_it_happened_beside_when_it_was_typed() {
     ]);
     let entry = desk.ticket(1)["entries"][1].clone();
     assert_eq!(entry["at"], "2026-12-03T15:30:00Z");
+    // An earlier activity typed in later is the first activity all the same.
+    desk.ok(&[
+        "ticket",
+        "log",
+        "1",
+        "Called first",
+        "--at",
+        "2026-12-03 12:00",
+    ]);
+    assert_eq!(desk.ticket(1)["first_activity_at"], "2026-12-03T12:00:00Z");
+    desk.ok(&["verify"]);
     assert_eq!(entry["recorded_at"], "2026-12-04T10:00:00Z");
     let text = desk.ok(&["ticket", "show", "1"]);
     assert!(text.contains("2026-12-03 15:30") && text.contains("(recorded 2026-12-04 10:00)"));
