@@ -113,36 +113,55 @@ pub fn run(args: RemindArgs, ctx: &mut Ctx) -> Result<()> {
         })?;
         return print(&groups, settings, &mut **out);
     }
-    // Recording and printing share one transaction: if the report cannot be
-    // written, nothing is marked as reported and the next run says it again.
-    store.write(|tx| {
+    // What is new is found and printed under a read snapshot, and recorded
+    // only once it is out, in a short write: a report that cannot be
+    // written is sent again next time, and no lock is held while a slow
+    // reader (a pager, a mailer) takes the output. Two runs racing may both
+    // send a fact: at least once, never lost.
+    let groups = store.read(|tx| {
         let owner = owner(tx, args.user.as_deref())?;
-        let stamp = when::stamp(now);
         let mut fresh = Vec::new();
-        for reminder in late(tx, now, stale, owner)? {
-            // The latest hand-over (and for a due date, the latest change of
-            // it or reopening) is part of the fact, so that a value that
-            // comes back (due moved away and back, bob to carol to bob)
-            // is news again.
-            let turns: &[EntryKind] = match reminder.reason {
-                Reason::FirstResponse | Reason::Stale => &[EntryKind::Assigned],
-                Reason::Overdue => &[EntryKind::Assigned, EntryKind::Due, EntryKind::Reopened],
-            };
-            let turn = db::entries::last_of(tx, reminder.ticket.id, turns)?;
-            let basis = format!("{} #{turn}", reminder.basis);
-            let key = Key {
-                ticket_id: reminder.ticket.id,
-                owner_id: reminder.owner_id,
-                reason: reminder.reason.as_str(),
-                basis: &basis,
-            };
-            if db::reminded::record(tx, &key, &stamp)? {
+        for mut reminder in late(tx, now, stale, owner)? {
+            reminder.basis = with_turn(tx, &reminder)?;
+            if !db::reminded::seen(tx, &key(&reminder))? {
                 fresh.push(reminder);
             }
         }
-        print(&group(tx, fresh)?, settings, &mut **out)?;
-        Ok(out.flush()?)
+        group(tx, fresh)
+    })?;
+    if groups.is_empty() {
+        return Ok(());
+    }
+    print(&groups, settings, &mut **out)?;
+    out.flush()?;
+    let stamp = when::stamp(now);
+    store.write(|tx| {
+        for reminder in groups.iter().flat_map(|group| &group.reminders) {
+            db::reminded::record(tx, &key(reminder), &stamp)?;
+        }
+        Ok(())
     })
+}
+
+/// The latest hand-over (and for a due date, the latest change of it or
+/// reopening) is part of a fact, so that a value that comes back (a due
+/// date moved away and back, bob to carol to bob) is news again.
+fn with_turn(conn: &Connection, reminder: &Reminder) -> Result<String> {
+    let turns: &[EntryKind] = match reminder.reason {
+        Reason::FirstResponse | Reason::Stale => &[EntryKind::Assigned],
+        Reason::Overdue => &[EntryKind::Assigned, EntryKind::Due],
+    };
+    let turn = db::entries::last_of(conn, reminder.ticket.id, turns)?;
+    Ok(format!("{} #{turn}", reminder.basis))
+}
+
+fn key(reminder: &Reminder) -> Key<'_> {
+    Key {
+        ticket_id: reminder.ticket.id,
+        owner_id: reminder.owner_id,
+        reason: reminder.reason.as_str(),
+        basis: &reminder.basis,
+    }
 }
 
 fn owner(conn: &Connection, login: Option<&str>) -> Result<Option<i64>> {

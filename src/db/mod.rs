@@ -88,6 +88,7 @@ pub fn open_read_with(path: &Path, busy: Duration) -> Result<Store> {
     let conn = Connection::open_with_flags(path, flags).map_err(|err| open_error(path, err))?;
     conn.busy_timeout(busy)?;
     conn.pragma_update(None, "query_only", true)?;
+    conn.pragma_update(None, "trusted_schema", false)?;
     Ok(Store {
         conn,
         path: path.to_path_buf(),
@@ -187,21 +188,21 @@ impl Store {
     }
 
     /// Applies the upgrades this file lacks, after a backup copy when it
-    /// already holds data.
+    /// already holds data. The write lock comes first, so that of several
+    /// processes starting at once one upgrades and the others find it done.
     fn upgrade(&self) -> Result<()> {
         let known = schema::MIGRATIONS.len() as i64;
         if version(&self.conn)? >= known {
             return Ok(());
         }
-        let before = version(&self.conn)?;
-        if before > 0 {
-            // VACUUM INTO cannot run inside a transaction, so the copy is
-            // taken first; a second process upgrading at once finds the work
-            // done when it gets the lock.
-            self.backup(before)?;
-        }
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let current = version(&tx)?;
+        if current >= known {
+            return Ok(tx.commit()?);
+        }
+        if current > 0 {
+            self.backup(current)?;
+        }
         for (index, step) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
             tx.execute_batch(step)?;
             tx.pragma_update(None, "user_version", index as i64 + 1)?;
@@ -211,11 +212,33 @@ impl Store {
         Ok(())
     }
 
+    /// Copies the file as it stands beside it, checked and on disk, before
+    /// an upgrade. VACUUM INTO cannot run inside our transaction, so a
+    /// second, read-only connection makes the copy while we hold the lock.
     fn backup(&self, from: i64) -> Result<()> {
         let stamp = crate::when::now().format("%Y%m%dT%H%M%SZ");
-        let name = format!("{}.v{from}-{stamp}.bak", self.path.display());
-        self.conn.execute("VACUUM INTO ?1", [&name])?;
+        let name = format!(
+            "{}.v{from}-{stamp}-{}.bak",
+            self.path.display(),
+            std::process::id()
+        );
+        let reader = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        reader.execute("VACUUM INTO ?1", [&name])?;
+        let copy = Connection::open_with_flags(&name, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let check: String = copy.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+        if check != "ok" {
+            return Err(Error::env(format!(
+                "the backup copy {name} does not check out ({check}); nothing was upgraded"
+            )));
+        }
+        // The copy holds the same data as the file: the same permissions.
+        let mode = std::fs::metadata(&self.path)?.permissions();
+        std::fs::set_permissions(&name, mode)?;
         std::fs::File::open(&name)?.sync_all()?;
+        let dir = Path::new(&name)
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty());
+        std::fs::File::open(dir.unwrap_or(Path::new(".")))?.sync_all()?;
         Ok(())
     }
 

@@ -13,6 +13,16 @@ pub struct Key<'a> {
     pub basis: &'a str,
 }
 
+/// Whether a fact was reported already.
+pub fn seen(conn: &Connection, key: &Key) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM reminded
+             WHERE ticket_id = ?1 AND owner_id = ?2 AND reason = ?3 AND basis = ?4)",
+    )?;
+    let params = params![key.ticket_id, key.owner_id, key.reason, key.basis];
+    Ok(stmt.query_row(params, |row| row.get(0))?)
+}
+
 /// Records a fact as reported at `now`; false when it already was.
 pub fn record(conn: &Connection, key: &Key, now: &str) -> Result<bool> {
     // Cached: a catch-up run records thousands of facts in one go.

@@ -92,3 +92,45 @@ fn a_write_that_waits_past_the_timeout_exits_5_and_changes_nothing() {
     holder.execute_batch("ROLLBACK").unwrap();
     assert_eq!(desk.texts(1), ["A"]);
 }
+
+#[test]
+fn writers_starting_together_on_an_older_database_all_succeed_after_one_upgrade() {
+    let desk = Desk::new();
+    desk.open("A");
+    // Back to schema 1, as a desk of the previous version left it.
+    desk.sql()
+        .execute_batch(
+            "DROP TABLE reminded; DROP INDEX tickets_new_by_class;
+             DROP INDEX tickets_active_by_class; PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    let children: Vec<Child> = (0..4)
+        .map(|i| {
+            desk.command(&["ticket", "log", "1", &format!("writer {i}")])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for output in wait_all(children) {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(desk.texts(1).len(), 5);
+    let backups = std::fs::read_dir(desk.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".bak")
+        })
+        .count();
+    assert_eq!(backups, 1, "one copy, by the one process that upgraded");
+    desk.ok(&["remind"]);
+    desk.ok(&["verify"]);
+}
