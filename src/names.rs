@@ -16,6 +16,23 @@ pub fn fold(text: &str) -> String {
     normal(text).to_lowercase()
 }
 
+/// Logins are what people type after --as: plain letters, digits and
+/// `.`, `_`, `-`, so that no two can look alike.
+pub fn login(login: &str) -> Result<String> {
+    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    let starts_well = login
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !starts_well || login.len() > 64 || !login.chars().all(ok) {
+        return Err(Error::usage(format!(
+            "'{}' is not a login: use letters, digits, '.', '_' and '-' (as in a Unix login)",
+            crate::sanitize::line(login)
+        )));
+    }
+    Ok(login.to_string())
+}
+
 /// A name or subject: one line, not empty, at most `max` characters.
 pub fn one_line(text: &str, what: &str, max: usize) -> Result<String> {
     let text = normal(text);

@@ -19,6 +19,8 @@ const STARTER_CLASSES: [(&str, &str); 5] = [
 ];
 
 pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<()> {
+    // The first user becomes the administrator: a login others can type.
+    crate::names::login(&settings.actor)?;
     let (mut store, created) = db::create(&settings.db)?;
     let now = when::stamp(when::now());
     let admin = store.write(|tx| {
@@ -50,14 +52,15 @@ pub fn run(settings: &Settings, out: &mut dyn Write) -> Result<()> {
         Ok(Some(user))
     })?;
     let path = settings.db.display();
-    match (created, admin) {
-        (_, Some(user)) => writeln!(
-            out,
+    let line = match admin {
+        Some(user) => format!(
             "created {path}; {} is its administrator; classes: {}",
             user.login,
             STARTER_CLASSES.map(|(name, _)| name).join(", ")
-        )?,
-        (_, None) => writeln!(out, "{path} is ready; nothing to do")?,
-    }
+        ),
+        None if created => format!("{path} is ready"),
+        None => format!("{path} is ready; nothing to do"),
+    };
+    writeln!(out, "{}", crate::sanitize::line(&line))?;
     Ok(())
 }

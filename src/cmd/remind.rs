@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use clap::Args;
 use rusqlite::Connection;
 use serde::Serialize;
@@ -175,7 +175,7 @@ fn late(
     stale: Option<i64>,
     owner: Option<i64>,
 ) -> Result<Vec<Reminder>> {
-    let ago = |seconds: i64| when::stamp(now - Duration::seconds(seconds));
+    let ago = |seconds: i64| when::stamp(when::shift(now, -seconds));
     let mut found = Vec::new();
     let classes = db::classes::list(conn, true)?;
     for class in &classes {
@@ -224,7 +224,7 @@ fn reminder(
     basis: String,
 ) -> Reminder {
     let since = when::parse_stamp(from)
-        .map(|at| when::stamp(at + Duration::seconds(target.unwrap_or(0))))
+        .map(|at| when::stamp(when::shift(at, target.unwrap_or(0))))
         .unwrap_or_else(|| from.to_string());
     Reminder {
         reason,

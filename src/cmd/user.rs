@@ -144,23 +144,6 @@ fn keep_an_administrator(conn: &rusqlite::Connection) -> Result<()> {
     Ok(())
 }
 
-/// Logins are what people type after --as: plain letters, digits and
-/// `.`, `_`, `-`, so that no two can look alike.
-fn valid_login(login: &str) -> Result<String> {
-    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
-    let starts_well = login
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !starts_well || login.len() > 64 || !login.chars().all(ok) {
-        return Err(Error::usage(format!(
-            "'{}' is not a login: use letters, digits, '.', '_' and '-' (as in a Unix login)",
-            crate::sanitize::line(login)
-        )));
-    }
-    Ok(login.to_string())
-}
-
 fn add(
     ctx: &mut Ctx,
     login: String,
@@ -168,7 +151,7 @@ fn add(
     email: Option<String>,
     is_admin: bool,
 ) -> Result<()> {
-    let login = valid_login(&login)?;
+    let login = crate::names::login(&login)?;
     let settings = ctx.settings;
     let now = when::stamp(when::now());
     let user = ctx.store.write(|tx| {

@@ -439,13 +439,19 @@ mod tests {
         for step in schema::MIGRATIONS {
             conn.execute_batch(step).unwrap();
         }
-        let count: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
-                [],
-                |r| r.get(0),
-            )
+        // Every guard is there, exactly as the migrations wrote it.
+        assert!(guards(&conn).unwrap().is_empty());
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name")
             .unwrap();
-        assert!(count >= 3);
+        let mut names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut expected: Vec<String> = GUARDS.iter().map(|g| g.to_string()).collect();
+        names.sort();
+        expected.sort();
+        assert_eq!(names, expected);
     }
 }

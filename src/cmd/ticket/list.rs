@@ -65,9 +65,7 @@ const TERMINAL_LIMIT: i64 = 50;
 pub fn run(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
     let now = when::now();
     let stale_before = match &args.stale {
-        Some(text) => Some(when::stamp(
-            now - chrono::Duration::seconds(when::parse_duration(text)?),
-        )),
+        Some(text) => Some(when::stamp(when::shift(now, -when::parse_duration(text)?))),
         None => None,
     };
     let settings = ctx.settings;

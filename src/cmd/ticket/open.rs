@@ -71,6 +71,15 @@ pub fn run(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
         .map(|d| due_value(d, now))
         .transpose()?
         .flatten();
+    let settings = ctx.settings;
+    let edited = args.message.edit && args.message.message.is_none();
+    if edited {
+        // Before anyone types a word: may they open it, in this class?
+        ctx.store.read(|tx| {
+            actor(tx, settings)?;
+            owner_for(tx, args.owner.as_deref(), &usable_class(tx, &args.class)?).map(drop)
+        })?;
+    }
     let request = match (&args.message.message, args.message.edit) {
         (None, false) => subject.clone(),
         _ => text::read(
@@ -82,9 +91,8 @@ pub fn run(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
             "the customer's request",
         )?,
     };
-    let settings = ctx.settings;
     let mut created_customer = None;
-    let ticket = ctx.store.write(|tx| {
+    let written = ctx.store.write(|tx| {
         let author = actor(tx, settings)?;
         let class = usable_class(tx, &args.class)?;
         let owner = owner_for(tx, args.owner.as_deref(), &class)?;
@@ -135,7 +143,11 @@ pub fn run(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
             db::tickets::apply(tx, id, second.seq, &recorded_at, &change)?;
         }
         Ok(find_ticket(tx, id)?.ticket)
-    })?;
+    });
+    let ticket = match written {
+        Err(err) if edited => return Err(text::keep(&request, err)),
+        other => other?,
+    };
     if let Some(customer) = created_customer {
         eprintln!(
             "desk: added customer {} {}",
