@@ -118,6 +118,13 @@ pub fn local(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// An instant in the local zone with its offset: `2026-10-25 02:30 +02:00`.
+pub fn local_zoned(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M %:z")
+        .to_string()
+}
+
 pub fn today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&Local).date_naive()
 }

@@ -150,6 +150,9 @@ pub struct Filter {
     pub stale_before: Option<String>,
     pub sort: Sort,
     pub limit: Option<i64>,
+    /// For the due order: seconds from a due day's midnight in UTC to the
+    /// end of that day on the reader's clock (86400 in UTC).
+    pub day_end: i64,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -179,14 +182,19 @@ pub fn each(
     f: &Filter,
     mut visit: impl FnMut(Ticket) -> Result<()>,
 ) -> Result<()> {
-    let (condition, values) = conditions(f);
+    let (condition, mut values) = conditions(f);
     let order = match f.sort {
-        Sort::Activity => "t.last_entry_at DESC, t.id DESC",
-        Sort::Opened => "t.opened_at DESC, t.id DESC",
-        Sort::Id => "t.id",
-        // A due day sorts at its end, after the due times of that day.
+        Sort::Activity => "t.last_entry_at DESC, t.id DESC".to_string(),
+        Sort::Opened => "t.opened_at DESC, t.id DESC".to_string(),
+        Sort::Id => "t.id".to_string(),
+        // A due day sorts as the instant it ends on the reader's clock.
         Sort::Due => {
-            "t.due IS NULL, CASE WHEN length(t.due) = 10 THEN t.due || 'T24' ELSE t.due END, t.id"
+            values.push(format!("{} seconds", f.day_end).into());
+            let shift = values.len();
+            format!(
+                "t.due IS NULL, CASE WHEN length(t.due) = 10
+                     THEN strftime('%Y-%m-%dT%H:%M:%SZ', t.due, ?{shift}) ELSE t.due END, t.id"
+            )
         }
     };
     let limit = f.limit.unwrap_or(-1);

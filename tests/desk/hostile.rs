@@ -418,32 +418,46 @@ fn the_banner_fits_narrow_terminals_and_ignores_newer_schemas() {
 
 #[test]
 fn due_days_sort_after_the_due_times_of_the_same_day() {
+    for zone in ["UTC", "America/Los_Angeles", "Asia/Tokyo"] {
+        let mut desk = Desk::new();
+        desk.tz = zone.into();
+        let open = |subject: &str, due: &str| {
+            let args = [
+                "ticket",
+                "open",
+                subject,
+                "--class",
+                "orders",
+                "--customer",
+                "X",
+                "--due",
+                due,
+            ];
+            desk.ok(&args);
+        };
+        open("day", "2030-12-02");
+        open("evening", "2030-12-02 20:00");
+        open("early", "2030-12-02 01:00");
+        open("next day", "2030-12-03 00:30");
+        let list = desk.json(&["ticket", "list", "--sort", "due"]);
+        let subjects: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["subject"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            subjects,
+            ["early", "evening", "day", "next day"],
+            "in {zone}"
+        );
+        let history = desk.texts(2);
+        assert!(
+            history[1].starts_with("due 2030-12-02 20:00 "),
+            "{zone}: {history:?}"
+        );
+    }
     let desk = Desk::new();
-    let open = |subject: &str, due: &str| {
-        desk.ok(&[
-            "ticket",
-            "open",
-            subject,
-            "--class",
-            "orders",
-            "--customer",
-            "X",
-            "--due",
-            due,
-        ]);
-    };
-    open("day", "2030-12-02");
-    open("late morning", "2030-12-02 11:00");
-    open("early", "2030-12-02 01:00");
-    open("next day", "2030-12-03 00:30");
-    let list = desk.json(&["ticket", "list", "--sort", "due"]);
-    let subjects: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["subject"].as_str().unwrap())
-        .collect();
-    assert_eq!(subjects, ["early", "late morning", "day", "next day"]);
     desk.fails(&["class", "edit", "orders", "--resolve", ""], 2);
     desk.ok(&["class", "edit", "orders", "--resolve", "NONE"]);
 }

@@ -111,6 +111,7 @@ pub fn run(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
                 SortArg::Due => Sort::Due,
             },
             limit,
+            day_end: 86_400 - i64::from(chrono::Local::now().offset().local_minus_utc()),
         };
         // Scripts get the rows as they come; people get a table fitted to them.
         if let Some(mut records) = render::Records::new(&mut **out, settings) {

@@ -351,9 +351,12 @@ fn due_value(input: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Option<S
     ))
 }
 
+/// A due value as the history records it: a time carries its offset, so
+/// that readers in other zones (and on a daylight-saving night) read it right.
 fn describe_due(due: Option<&str>) -> String {
     match due.and_then(When::from_stored) {
-        Some(when) => when.display(),
+        Some(When::Instant(at)) => when::local_zoned(at),
+        Some(day) => day.display(),
         None => "none".to_string(),
     }
 }
