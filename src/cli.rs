@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::cmd::{self, Ctx};
 use crate::config::{self, ColorChoice, Format, Settings};
 use crate::db;
-use crate::error::Result;
+use crate::error::{Kind, Result};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -109,13 +109,48 @@ pub fn run(cli: Cli) -> Result<()> {
         color: config::use_color(cli.color),
         width: config::terminal_width(),
     };
+    // Commands that change something print only after their commit.
+    let reports_after_commit = cli.command.writes() && !matches!(cli.command, Command::Remind(_));
     let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = Output {
+        inner: BufWriter::new(stdout.lock()),
+        failed: false,
+    };
     let result = dispatch(cli.command, &settings, &mut out).and_then(|()| Ok(out.flush()?));
     match result {
         // Whatever happens to its output, a banner never fails a login.
         Err(_) if is_banner => Ok(()),
+        // The change is on disk: a script that retried on failure would
+        // make it twice. Say so, and succeed.
+        Err(err) if out.failed && reports_after_commit && err.kind != Kind::ClosedPipe => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "desk: done, but its report could not be written ({})",
+                err.message
+            );
+            Ok(())
+        }
         other => other,
+    }
+}
+
+/// Standard output that remembers whether writing to it failed.
+struct Output<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for Output<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.inner.flush();
+        self.failed |= flushed.is_err();
+        flushed
     }
 }
 

@@ -472,3 +472,27 @@ fn the_login_hook_shows_the_banner_even_when_background_writes_stop() {
     let run = desk.in_pty(100, "stty tostop; NO_COLOR=1 bash -ic exit");
     assert!(run.stdout.contains("desk: 1 new"), "{}", run.stdout);
 }
+
+#[test]
+fn a_change_saved_but_not_reported_still_succeeds() {
+    let desk = Desk::new();
+    desk.open("A");
+    let run = desk
+        .shell("\"$0\" ticket log 1 once >/dev/full")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "a retrying script would log it twice");
+    assert!(
+        String::from_utf8_lossy(&run.stderr).contains("done, but its report could not be written")
+    );
+    assert_eq!(desk.texts(1), ["A", "once"]);
+    let run = desk
+        .shell("\"$0\" ticket list >/dev/full")
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "a read that could not be written failed"
+    );
+}
