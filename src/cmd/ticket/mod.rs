@@ -116,117 +116,127 @@ pub fn run(command: TicketCommand, ctx: &mut Ctx) -> Result<()> {
             };
             log(ctx, &id, source, at.as_deref(), internal, corrects)
         }
-        TicketCommand::Assign { id, login } => {
-            let id = parse_id(&id, "ticket")?;
-            let (ticket, entry) = record(ctx, id, when::now(), |tx, stored, _| {
-                let owner = find_owner(tx, &login)?;
-                if owner.login == stored.ticket.owner {
-                    return Ok(None);
-                }
-                let text = format!("assigned to {} (was {})", owner.login, stored.ticket.owner);
-                let change = Change {
-                    owner_id: Some(owner.id),
-                    ..Default::default()
-                };
-                Ok(Some((Plan::note(EntryKind::Assigned, text), change)))
-            })?;
-            let owner = &ticket.owner;
-            let line = match entry {
-                Some(_) => format!("ticket {id} is now {owner}'s"),
-                None => format!("ticket {id} is already {owner}'s; nothing to record"),
-            };
-            report(ctx, &ticket, entry.as_ref(), &line)
-        }
-        TicketCommand::Move { id, class } => {
-            let id = parse_id(&id, "ticket")?;
-            let (ticket, entry) = record(ctx, id, when::now(), |tx, stored, _| {
-                let class = usable_class(tx, &class)?;
-                if class.name == stored.ticket.class {
-                    return Ok(None);
-                }
-                let text = format!("moved to {} (was {})", class.name, stored.ticket.class);
-                let change = Change {
-                    class_id: Some(class.id),
-                    ..Default::default()
-                };
-                Ok(Some((Plan::note(EntryKind::Moved, text), change)))
-            })?;
-            let line = match entry {
-                Some(_) => format!("ticket {id} moved to {}", ticket.class),
-                None => format!(
-                    "ticket {id} is already in {}; nothing to record",
-                    ticket.class
-                ),
-            };
-            report(ctx, &ticket, entry.as_ref(), &line)
-        }
-        TicketCommand::Due { id, when: input } => {
-            let id = parse_id(&id, "ticket")?;
-            let now = when::now();
-            let due = due_value(&input, now)?;
-            let (ticket, entry) = record(ctx, id, now, |_, stored, _| {
-                if due == stored.ticket.due {
-                    return Ok(None);
-                }
-                let was = describe_due(stored.ticket.due.as_deref());
-                let text = format!("due {} (was {was})", describe_due(due.as_deref()));
-                let change = Change {
-                    due: Some(due.clone()),
-                    ..Default::default()
-                };
-                Ok(Some((Plan::note(EntryKind::Due, text), change)))
-            })?;
-            let due = describe_due(ticket.due.as_deref());
-            let line = match entry {
-                Some(_) => format!("ticket {id} due {due}"),
-                None => format!("ticket {id} is already due {due}; nothing to record"),
-            };
-            report(ctx, &ticket, entry.as_ref(), &line)
-        }
-        TicketCommand::Close { id, message } => {
-            let id = parse_id(&id, "ticket")?;
-            let text = text::optional(message)?.unwrap_or_else(|| "closed".to_string());
-            let now = when::now();
-            let (ticket, entry) = record(ctx, id, now, |_, stored, _| {
-                if stored.ticket.state == State::Closed {
-                    return Err(Error::refused(format!("ticket {id} is already closed")));
-                }
-                let change = Change {
-                    state: Some(State::Closed),
-                    closed_at: Some(Some(when::stamp(now))),
-                    ..Default::default()
-                };
-                Ok(Some((Plan::note(EntryKind::Closed, text), change)))
-            })?;
-            report(ctx, &ticket, entry.as_ref(), &format!("closed ticket {id}"))
-        }
-        TicketCommand::Reopen { id, message } => {
-            let id = parse_id(&id, "ticket")?;
-            let text = text::optional(message)?.unwrap_or_else(|| "reopened".to_string());
-            let (ticket, entry) = record(ctx, id, when::now(), |_, stored, _| {
-                if stored.ticket.state != State::Closed {
-                    return Err(Error::refused(format!(
-                        "ticket {id} is not closed (it is {}); only a closed ticket can be reopened",
-                        stored.ticket.state.label()
-                    )));
-                }
-                let change = Change {
-                    state: Some(State::InProgress),
-                    closed_at: Some(None),
-                    ..Default::default()
-                };
-                Ok(Some((Plan::note(EntryKind::Reopened, text), change)))
-            })?;
-            report(
-                ctx,
-                &ticket,
-                entry.as_ref(),
-                &format!("reopened ticket {id}"),
-            )
-        }
+        TicketCommand::Assign { id, login } => assign(ctx, &id, &login),
+        TicketCommand::Move { id, class } => move_to(ctx, &id, &class),
+        TicketCommand::Due { id, when } => due(ctx, &id, &when),
+        TicketCommand::Close { id, message } => close(ctx, &id, message),
+        TicketCommand::Reopen { id, message } => reopen(ctx, &id, message),
         TicketCommand::Show { id, public } => show(ctx, &id, public),
         TicketCommand::List(args) => list::run(ctx, args),
     }
+}
+
+fn assign(ctx: &mut Ctx, id: &str, login: &str) -> Result<()> {
+    let id = parse_id(id, "ticket")?;
+    let (ticket, entry) = record(ctx, id, when::now(), |tx, stored, _| {
+        let owner = find_owner(tx, login)?;
+        if owner.login == stored.ticket.owner {
+            return Ok(None);
+        }
+        let text = format!("assigned to {} (was {})", owner.login, stored.ticket.owner);
+        let change = Change {
+            owner_id: Some(owner.id),
+            ..Default::default()
+        };
+        Ok(Some((Plan::note(EntryKind::Assigned, text), change)))
+    })?;
+    let owner = &ticket.owner;
+    let line = match entry {
+        Some(_) => format!("ticket {id} is now {owner}'s"),
+        None => format!("ticket {id} is already {owner}'s; nothing to record"),
+    };
+    report(ctx, &ticket, entry.as_ref(), &line)
+}
+
+fn move_to(ctx: &mut Ctx, id: &str, class: &str) -> Result<()> {
+    let id = parse_id(id, "ticket")?;
+    let (ticket, entry) = record(ctx, id, when::now(), |tx, stored, _| {
+        let class = usable_class(tx, class)?;
+        if class.name == stored.ticket.class {
+            return Ok(None);
+        }
+        let text = format!("moved to {} (was {})", class.name, stored.ticket.class);
+        let change = Change {
+            class_id: Some(class.id),
+            ..Default::default()
+        };
+        Ok(Some((Plan::note(EntryKind::Moved, text), change)))
+    })?;
+    let line = match entry {
+        Some(_) => format!("ticket {id} moved to {}", ticket.class),
+        None => format!(
+            "ticket {id} is already in {}; nothing to record",
+            ticket.class
+        ),
+    };
+    report(ctx, &ticket, entry.as_ref(), &line)
+}
+
+fn due(ctx: &mut Ctx, id: &str, input: &str) -> Result<()> {
+    let id = parse_id(id, "ticket")?;
+    let now = when::now();
+    let due = due_value(input, now)?;
+    let (ticket, entry) = record(ctx, id, now, |_, stored, _| {
+        if due == stored.ticket.due {
+            return Ok(None);
+        }
+        let was = describe_due(stored.ticket.due.as_deref());
+        let text = format!("due {} (was {was})", describe_due(due.as_deref()));
+        let change = Change {
+            due: Some(due.clone()),
+            ..Default::default()
+        };
+        Ok(Some((Plan::note(EntryKind::Due, text), change)))
+    })?;
+    let due = describe_due(ticket.due.as_deref());
+    let line = match entry {
+        Some(_) => format!("ticket {id} due {due}"),
+        None => format!("ticket {id} is already due {due}; nothing to record"),
+    };
+    report(ctx, &ticket, entry.as_ref(), &line)
+}
+
+fn close(ctx: &mut Ctx, id: &str, message: Option<String>) -> Result<()> {
+    let id = parse_id(id, "ticket")?;
+    let text = text::optional(message)?.unwrap_or_else(|| "closed".to_string());
+    let now = when::now();
+    let (ticket, entry) = record(ctx, id, now, |_, stored, _| {
+        if stored.ticket.state == State::Closed {
+            return Err(Error::refused(format!("ticket {id} is already closed")));
+        }
+        let change = Change {
+            state: Some(State::Closed),
+            closed_at: Some(Some(when::stamp(now))),
+            ..Default::default()
+        };
+        Ok(Some((Plan::note(EntryKind::Closed, text), change)))
+    })?;
+    report(ctx, &ticket, entry.as_ref(), &format!("closed ticket {id}"))
+}
+
+fn reopen(ctx: &mut Ctx, id: &str, message: Option<String>) -> Result<()> {
+    let id = parse_id(id, "ticket")?;
+    let text = text::optional(message)?.unwrap_or_else(|| "reopened".to_string());
+    let (ticket, entry) = record(ctx, id, when::now(), |_, stored, _| {
+        if stored.ticket.state != State::Closed {
+            return Err(Error::refused(format!(
+                "ticket {id} is not closed (it is {}); only a closed ticket can be reopened",
+                stored.ticket.state.label()
+            )));
+        }
+        let change = Change {
+            state: Some(State::InProgress),
+            closed_at: Some(None),
+            ..Default::default()
+        };
+        Ok(Some((Plan::note(EntryKind::Reopened, text), change)))
+    })?;
+    report(
+        ctx,
+        &ticket,
+        entry.as_ref(),
+        &format!("reopened ticket {id}"),
+    )
 }
 
 fn log(
