@@ -2,7 +2,7 @@
 //! that turns them into `Settings`, opens the database once and runs the
 //! command. Nothing past this file reads clap's types for global options.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -108,6 +108,7 @@ pub fn run(cli: Cli) -> Result<()> {
         },
         color: config::use_color(cli.color),
         width: config::terminal_width(),
+        terminal: std::io::stdout().is_terminal(),
     };
     // Commands that change something print only after their commit.
     let reports_after_commit = cli.command.writes() && !matches!(cli.command, Command::Remind(_));

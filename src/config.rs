@@ -33,8 +33,11 @@ pub struct Settings {
     pub os_user: String,
     pub format: Option<Format>,
     pub color: bool,
-    /// Terminal width to fit tables into; None off a terminal (never cut).
+    /// Terminal width to fit tables into; None off a terminal (never cut),
+    /// or on one that does not say how wide it is.
     pub width: Option<usize>,
+    /// Whether standard output is a terminal: stored text is made safe.
+    pub terminal: bool,
 }
 
 /// An environment variable that is set and not empty.

@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::{Ctx, admin, field, find_class, find_user};
+use super::{Ctx, Lines, admin, field, find_class, find_user};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::model::Class;
@@ -128,8 +128,8 @@ fn add(ctx: &mut Ctx, name: String, fields: ClassFields) -> Result<()> {
         let class = Class {
             id: 0,
             name: name.clone(),
-            title: field(fields.title).flatten(),
-            description: field(fields.description).flatten(),
+            title: field(fields.title, "title", Lines::One)?.flatten(),
+            description: field(fields.description, "description", Lines::Many)?.flatten(),
             owner: owner.login.clone(),
             first_response: first_response.flatten(),
             resolve: resolve.flatten(),
@@ -170,10 +170,10 @@ fn edit(
         if let Some(login) = &fields.owner {
             class.owner = super::find_owner(tx, login)?.login;
         }
-        if let Some(title) = field(fields.title) {
+        if let Some(title) = field(fields.title, "title", Lines::One)? {
             class.title = title;
         }
-        if let Some(description) = field(fields.description) {
+        if let Some(description) = field(fields.description, "description", Lines::Many)? {
             class.description = description;
         }
         if let Some(value) = first_response {

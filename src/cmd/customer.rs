@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use rusqlite::Connection;
 
-use super::{Ctx, field};
+use super::{Ctx, Lines, field};
 use crate::db;
 use crate::db::tickets::{Filter, Sort};
 use crate::error::{Error, Result};
@@ -87,7 +87,7 @@ pub fn run(command: CustomerCommand, ctx: &mut Ctx) -> Result<()> {
             let customer = ctx.store.write(|tx| {
                 super::actor(tx, settings)?;
                 let mut customer = blank(name);
-                apply(&mut customer, fields);
+                apply(&mut customer, fields)?;
                 super::check_email(&customer.email)?;
                 check_code(tx, &customer)?;
                 db::customers::insert(tx, &customer, &now)
@@ -109,7 +109,7 @@ pub fn run(command: CustomerCommand, ctx: &mut Ctx) -> Result<()> {
                 if let Some(name) = name {
                     found.name = names::one_line(&name, "customer's name", 200)?;
                 }
-                apply(&mut found, fields);
+                apply(&mut found, fields)?;
                 super::check_email(&found.email)?;
                 check_code(tx, &found)?;
                 db::customers::update(tx, &found)?;
@@ -134,20 +134,26 @@ pub fn blank(name: String) -> Customer {
     }
 }
 
-fn apply(customer: &mut Customer, fields: CustomerFields) {
+fn apply(customer: &mut Customer, fields: CustomerFields) -> Result<()> {
     let slots = [
-        (&mut customer.code, fields.code),
-        (&mut customer.tax_id, fields.tax_id),
-        (&mut customer.email, fields.email),
-        (&mut customer.phone, fields.phone),
-        (&mut customer.address, fields.address),
-        (&mut customer.note, fields.note),
+        (&mut customer.code, fields.code, "code", Lines::One),
+        (&mut customer.tax_id, fields.tax_id, "tax id", Lines::One),
+        (&mut customer.email, fields.email, "e-mail", Lines::One),
+        (&mut customer.phone, fields.phone, "phone", Lines::One),
+        (
+            &mut customer.address,
+            fields.address,
+            "address",
+            Lines::Many,
+        ),
+        (&mut customer.note, fields.note, "note", Lines::Many),
     ];
-    for (slot, value) in slots {
-        if let Some(value) = field(value) {
+    for (slot, value, what, lines) in slots {
+        if let Some(value) = field(value, what, lines)? {
             *slot = value;
         }
     }
+    Ok(())
 }
 
 fn check_code(conn: &Connection, customer: &Customer) -> Result<()> {

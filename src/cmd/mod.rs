@@ -137,12 +137,31 @@ pub fn check_email(email: &Option<String>) -> Result<()> {
     }
 }
 
-/// An optional text option: empty means "clear it".
-pub fn field(value: Option<String>) -> Option<Option<String>> {
-    value.map(|v| {
-        let v = crate::names::normal(&v);
-        if v.is_empty() { None } else { Some(v) }
-    })
+/// How much text a field may hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// An optional text option: None when not given, Some(None) when given
+/// empty ("clear it"). Control characters are refused, but for line breaks
+/// and tabs in a field of many lines.
+pub fn field(value: Option<String>, what: &str, lines: Lines) -> Result<Option<Option<String>>> {
+    let Some(value) = value else { return Ok(None) };
+    let value = crate::names::normal(&value);
+    let allowed = |c: char| lines == Lines::Many && matches!(c, '\n' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        let kind = if lines == Lines::One {
+            "one line of text"
+        } else {
+            "text"
+        };
+        return Err(Error::usage(format!(
+            "the {what} must be {kind}, without control characters"
+        )));
+    }
+    Ok(Some(if value.is_empty() { None } else { Some(value) }))
 }
 
 /// Prints labelled values one per line, the labels aligned.

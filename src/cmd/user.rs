@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 
-use super::{Ctx, admin, field, find_user};
+use super::{Ctx, Lines, admin, field, find_user};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::model::User;
@@ -114,10 +114,10 @@ fn edit(
         if !own_details {
             admin(tx, settings, "change another user's role or state")?;
         }
-        if let Some(name) = field(name) {
+        if let Some(name) = field(name, "name", Lines::One)? {
             user.name = name;
         }
-        if let Some(email) = field(email) {
+        if let Some(email) = field(email, "e-mail", Lines::One)? {
             user.email = email;
         }
         if let Some(role) = role {
@@ -168,8 +168,8 @@ fn add(
         let user = User {
             id: 0,
             login: login.clone(),
-            name: field(name).flatten(),
-            email: field(email).flatten(),
+            name: field(name, "name", Lines::One)?.flatten(),
+            email: field(email, "e-mail", Lines::One)?.flatten(),
             admin: is_admin,
             active: true,
         };

@@ -66,7 +66,7 @@ pub fn append(conn: &Connection, ticket_id: i64, last_seq: i64, new: &NewEntry) 
         text: new.text,
     };
     let hash = link.hash();
-    conn.execute(
+    let stored = conn.execute(
         "INSERT INTO entries (ticket_id, seq, kind, text, author_id, os_user, at, recorded_at,
              internal, corrects, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
@@ -85,6 +85,12 @@ pub fn append(conn: &Connection, ticket_id: i64, last_seq: i64, new: &NewEntry) 
             hash
         ],
     )?;
+    if stored != 1 {
+        return Err(Error::env(
+            "the database did not store the entry (a trigger that is not desk's ignored it); \
+             nothing was recorded; run: desk verify",
+        ));
+    }
     Ok(Entry {
         seq,
         kind: new.kind,

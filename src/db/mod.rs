@@ -48,7 +48,9 @@ pub fn create(path: &Path) -> Result<(Store, bool)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
     let conn = Connection::open_with_flags(path, flags).map_err(|err| open_error(path, err))?;
     let fresh = !existed || version(&conn)? == 0 && is_empty(&conn)?;
-    if fresh {
+    // WAL for a new file, and back to WAL for one restored from a copy.
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+    if fresh || !mode.eq_ignore_ascii_case("wal") {
         conn.pragma_update(None, "journal_mode", "WAL")?;
     }
     let store = Store::prepare(conn, path)?;
@@ -222,22 +224,40 @@ impl Store {
             self.path.display(),
             std::process::id()
         );
+        let copied = self.copy_to(Path::new(&name));
+        if copied.is_err() {
+            // Half a copy is worse than none: it could be restored by mistake.
+            let _ = std::fs::remove_file(&name);
+            let _ = std::fs::remove_file(format!("{name}-journal"));
+        }
+        copied
+    }
+
+    fn copy_to(&self, name: &Path) -> Result<()> {
+        // The copy holds the same data as the file, so it is created with
+        // the same permissions before a byte goes in (VACUUM INTO accepts
+        // an empty file).
+        let mode = std::fs::metadata(&self.path)?.permissions();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(name)?;
+        std::fs::set_permissions(name, mode)?;
         let reader = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        reader.execute("VACUUM INTO ?1", [&name])?;
-        let copy = Connection::open_with_flags(&name, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        reader.execute("VACUUM INTO ?1", [name.to_string_lossy()])?;
+        let copy = Connection::open(name)?;
         let check: String = copy.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
         if check != "ok" {
             return Err(Error::env(format!(
-                "the backup copy {name} does not check out ({check}); nothing was upgraded"
+                "the backup copy {} does not check out ({check}); nothing was upgraded",
+                name.display()
             )));
         }
-        // The copy holds the same data as the file: the same permissions.
-        let mode = std::fs::metadata(&self.path)?.permissions();
-        std::fs::set_permissions(&name, mode)?;
-        std::fs::File::open(&name)?.sync_all()?;
-        let dir = Path::new(&name)
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty());
+        // A copy restored in place must work as the file did: in WAL mode.
+        copy.pragma_update(None, "journal_mode", "WAL")?;
+        drop(copy);
+        std::fs::File::open(name)?.sync_all()?;
+        let dir = name.parent().filter(|dir| !dir.as_os_str().is_empty());
         std::fs::File::open(dir.unwrap_or(Path::new(".")))?.sync_all()?;
         Ok(())
     }
@@ -313,6 +333,17 @@ pub fn guards(conn: &Connection) -> Result<Vec<String>> {
                 ));
             }
             Some(_) => {}
+        }
+    }
+    let mut stmt =
+        conn.prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type = 'trigger'")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let (name, table): (String, String) = (row.get(0)?, row.get(1)?);
+        if !GUARDS.contains(&name.as_str()) {
+            problems.push(format!(
+                "database: the trigger {name} on {table} is not desk's; it may change what is stored"
+            ));
         }
     }
     problems.extend(tally_problems(conn)?);

@@ -180,7 +180,7 @@ pub fn list<T: Serialize>(
     }
     if records.is_empty() {
         // An empty table is silent off a terminal, like ls; on one, say so.
-        if settings.width.is_some() {
+        if settings.terminal {
             writeln!(out, "nothing to list")?;
         }
         return Ok(());
@@ -222,7 +222,7 @@ impl<'w> Records<'w> {
             Some(format @ (Format::Json | Format::Jsonl | Format::Csv)) => Some(Records {
                 out,
                 format,
-                terminal: settings.width.is_some(),
+                terminal: settings.terminal,
                 written: 0,
             }),
             _ => None,
@@ -350,6 +350,7 @@ mod tests {
             format: Some(format),
             color: false,
             width: None,
+            terminal: false,
         }
     }
 

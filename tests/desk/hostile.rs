@@ -238,8 +238,25 @@ fn a_folder_or_a_memory_name_is_not_taken_for_a_database() {
 #[test]
 fn escapes_in_arguments_and_stored_text_never_reach_the_terminal() {
     let desk = Desk::new();
-    desk.ok(&["customer", "add", "Dup", "--code", "c\x1b[2J"]);
-    desk.ok(&["customer", "add", "Dup"]);
+    // desk refuses control characters in every field it is given...
+    for (option, value) in [
+        ("--code", "c\x1b[2J"),
+        ("--email", "a@b\x1b]52;c;x\x07"),
+        ("--note", "n\x1b[31m"),
+    ] {
+        desk.fails(&["customer", "add", "Dup", option, value], 2);
+    }
+    desk.fails(&["user", "add", "olga", "--name", "O\x1b[2J"], 2);
+    desk.fails(&["class", "edit", "orders", "--title", "t\x07"], 2);
+    desk.ok(&["customer", "add", "Dup", "--note", "two\nlines\tand a tab"]);
+    // ...but what another client stored is still shown safely.
+    desk.ok(&["customer", "add", "Dup", "--code", "c"]);
+    desk.sql()
+        .execute(
+            "UPDATE customers SET code = 'c' || char(27) || '[2J' WHERE id = 2",
+            [],
+        )
+        .unwrap();
     let err = desk.fails(
         &[
             "ticket",
@@ -494,5 +511,77 @@ fn a_change_saved_but_not_reported_still_succeeds() {
         run.status.code(),
         Some(1),
         "a read that could not be written failed"
+    );
+}
+
+#[test]
+fn a_trigger_that_is_not_desks_is_named_and_cannot_swallow_an_entry() {
+    let desk = Desk::new();
+    desk.open("A");
+    desk.sql()
+        .execute_batch(
+            "CREATE TRIGGER zz BEFORE INSERT ON entries WHEN NEW.text LIKE '%secret%'
+             BEGIN SELECT RAISE(IGNORE); END;",
+        )
+        .unwrap();
+    let err = desk.fails(&["ticket", "log", "1", "the secret note"], 1);
+    assert!(err.contains("did not store the entry"), "{err}");
+    let run = desk.run(&["verify"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("the trigger zz on entries is not desk's"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_backup_copy_keeps_the_files_mode_and_works_when_restored() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::new();
+    desk.open("A");
+    desk.sql()
+        .execute_batch(
+            "DROP TABLE reminded; DROP INDEX tickets_new_by_class;
+             DROP INDEX tickets_active_by_class; PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    std::fs::set_permissions(&desk.db, std::fs::Permissions::from_mode(0o600)).unwrap();
+    desk.ok(&["ticket", "log", "1", "upgrades"]);
+    let backup = std::fs::read_dir(desk.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".bak"))
+        .expect("a backup copy");
+    assert_eq!(
+        std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // Restored in place, it is upgraded again and works as before.
+    std::fs::copy(&backup, &desk.db).unwrap();
+    let _ = std::fs::remove_file(desk.db.with_extension("db-wal"));
+    let _ = std::fs::remove_file(desk.db.with_extension("db-shm"));
+    desk.ok(&["init"]);
+    let mode: String = desk
+        .sql()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(desk.texts(1), ["A"]);
+}
+
+#[test]
+fn csv_on_a_terminal_of_unknown_width_is_still_made_safe() {
+    let desk = Desk::new();
+    desk.ok(&["customer", "add", "Q"]);
+    desk.sql()
+        .execute("UPDATE customers SET note = 'n' || char(27) || '[2J'", [])
+        .unwrap();
+    let run = desk.in_pty(0, "desk customer list --format csv");
+    assert!(
+        run.stdout.contains("n^[[2J") && !run.stdout.contains('\x1b'),
+        "{:?}",
+        run.stdout
     );
 }

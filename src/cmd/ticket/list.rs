@@ -72,7 +72,7 @@ pub fn run(ctx: &mut Ctx, args: ListArgs) -> Result<()> {
     let limit = match args.limit {
         Some(0) => None,
         Some(n) => Some(i64::from(n)),
-        None if settings.format.is_none() && settings.width.is_some() => Some(TERMINAL_LIMIT),
+        None if settings.format.is_none() && settings.terminal => Some(TERMINAL_LIMIT),
         None => None,
     };
     let Ctx { out, store, .. } = ctx;
