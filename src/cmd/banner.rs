@@ -18,7 +18,7 @@ use crate::db::tally::{Counts, EVERYONE};
 use crate::db::{self, APPLICATION_ID, Store};
 use crate::error::{Error, Kind, Result};
 use crate::model::State;
-use crate::render::{cut, paint_state};
+use crate::render::{cut, fit_line, paint_state, plain_width};
 use crate::when::{self, When};
 use crate::{names, sanitize};
 
@@ -190,14 +190,14 @@ fn print(f: &Figures, args: &BannerArgs, settings: &Settings, out: &mut dyn Writ
     let login = sanitize::line(&f.login);
     let width = settings.width;
     if f.mine.pending() == 0 {
-        writeln!(out, "{}", fit(format!("desk: {new}, {active}"), width))?;
+        writeln!(out, "{}", fit_line(format!("desk: {new}, {active}"), width))?;
         return Ok(());
     }
     let head = format!(
         "desk: {new}, {active}; {login} has {} pending:",
         f.mine.pending()
     );
-    writeln!(out, "{}", fit(head, width))?;
+    writeln!(out, "{}", fit_line(head, width))?;
     for line in table(&f.lines, settings) {
         writeln!(out, "{line}")?;
     }
@@ -210,7 +210,7 @@ fn print(f: &Figures, args: &BannerArgs, settings: &Settings, out: &mut dyn Writ
         writeln!(
             out,
             "{}",
-            fit(format!("  … and {more} more: {command}"), width)
+            fit_line(format!("  … and {more} more: {command}"), width)
         )?;
     }
     Ok(())
@@ -253,7 +253,7 @@ fn table(lines: &[Line], settings: &Settings) -> Vec<String> {
             Some(width) => cut(&subject, width.saturating_sub(prefix_width).max(1)),
             None => subject,
         };
-        rows.push(fit(
+        rows.push(fit_line(
             format!("{head}  {customer}{pad}  {subject}"),
             settings.width,
         ));
@@ -273,36 +273,6 @@ fn pad_state(state: State, color: bool) -> String {
     let width = State::InProgress.label().len();
     let pad = " ".repeat(width - state.label().len());
     format!("{}{pad}", paint_state(state, color))
-}
-
-/// The width of text on a terminal, not counting colour sequences.
-fn plain_width(text: &str) -> usize {
-    strip_colour(text).width()
-}
-
-/// The text without our own colour sequences (stored text has none left:
-/// it was sanitized before it was coloured).
-fn strip_colour(text: &str) -> String {
-    let mut plain = String::with_capacity(text.len());
-    let mut in_escape = false;
-    for c in text.chars() {
-        match (in_escape, c) {
-            (false, '\x1b') => in_escape = true,
-            (true, 'm') => in_escape = false,
-            (true, _) => {}
-            (false, c) => plain.push(c),
-        }
-    }
-    plain
-}
-
-/// A line cut to the terminal's width; a cut line loses its colours, so
-/// that no colour is left open.
-fn fit(line: String, width: Option<usize>) -> String {
-    match width {
-        Some(width) if plain_width(&line) > width => cut(&strip_colour(&line), width),
-        _ => line,
-    }
 }
 
 fn rc_file(given: Option<PathBuf>) -> Result<PathBuf> {

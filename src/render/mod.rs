@@ -65,6 +65,8 @@ pub struct Grid {
     pub rows: Vec<Vec<Text>>,
     /// Columns that give up width first (subject, customer…), by index.
     pub flexible: Vec<usize>,
+    /// Columns left out, in this order, when cutting is not enough.
+    pub expendable: Vec<usize>,
 }
 
 impl Grid {
@@ -73,13 +75,15 @@ impl Grid {
             headers,
             rows: Vec::new(),
             flexible,
+            expendable: Vec::new(),
         }
     }
 
     pub fn render(mut self, settings: &Settings) -> String {
-        if let Some(width) = settings.width {
-            self.fit(width);
-        }
+        let keep = match settings.width {
+            Some(width) => self.fit(width),
+            None => vec![true; self.headers.len()],
+        };
         let mut table = Table::new();
         table.load_style(presets::NOTHING);
         table.set_content_arrangement(ContentArrangement::Disabled);
@@ -87,36 +91,40 @@ impl Grid {
         if settings.color {
             table.enforce_styling();
         }
-        let header: Vec<Cell> = self
-            .headers
-            .iter()
-            .map(|h| {
+        let kept = |index: &usize| keep[*index];
+        let header: Vec<Cell> = (0..self.headers.len())
+            .filter(kept)
+            .map(|index| {
+                let cell = Cell::new(self.headers[index]);
                 if settings.color {
-                    Cell::new(h).add_attribute(Attribute::Bold)
+                    cell.add_attribute(Attribute::Bold)
                 } else {
-                    Cell::new(h)
+                    cell
                 }
             })
             .collect();
         table.set_header(header);
         for row in self.rows {
-            table.add_row(row.into_iter().map(|cell| match cell.color {
-                Some(color) if settings.color => Cell::new(cell.text).fg(color),
-                _ => Cell::new(cell.text),
-            }));
+            table.add_row(row.into_iter().enumerate().filter(|(i, _)| keep[*i]).map(
+                |(_, cell)| match cell.color {
+                    Some(color) if settings.color => Cell::new(cell.text).fg(color),
+                    _ => Cell::new(cell.text),
+                },
+            ));
         }
         let mut out = String::new();
         for line in table.lines() {
-            out.push_str(line.trim_end());
+            out.push_str(&fit_line(line.trim_end().to_string(), settings.width));
             out.push('\n');
         }
         out
     }
 
-    /// Cuts the flexible columns, widest first, until the table fits `width`
-    /// or they are all down to a few cells; the terminal wraps what is left.
-    fn fit(&mut self, width: usize) {
-        let columns = self.headers.len();
+    /// Cuts the flexible columns, widest first, then leaves out expendable
+    /// ones, until the table fits `width`; says which columns are kept. Lines
+    /// still too wide are cut when printed.
+    fn fit(&mut self, width: usize) -> Vec<bool> {
+        let mut keep = vec![true; self.headers.len()];
         let mut widths: Vec<usize> = self.headers.iter().map(|h| h.width()).collect();
         for row in &self.rows {
             for (index, cell) in row.iter().enumerate() {
@@ -124,23 +132,74 @@ impl Grid {
             }
         }
         // comfy-table pads each column with a space on both sides.
-        let total = |widths: &[usize]| widths.iter().sum::<usize>() + 2 * columns;
-        while total(&widths) > width {
-            let Some(&widest) = self
+        let total = |widths: &[usize], keep: &[bool]| -> usize {
+            widths
+                .iter()
+                .zip(keep)
+                .filter(|(_, kept)| **kept)
+                .map(|(w, _)| w + 2)
+                .sum()
+        };
+        let natural = widths.clone();
+        let mut expendable = self.expendable.iter();
+        while total(&widths, &keep) > width {
+            let widest = self
                 .flexible
                 .iter()
                 .filter(|&&i| widths[i] > 8)
-                .max_by_key(|&&i| widths[i])
-            else {
+                .max_by_key(|&&i| widths[i]);
+            if let Some(&widest) = widest {
+                widths[widest] -= 1;
+            } else if let Some(&column) = expendable.next() {
+                keep[column] = false;
+            } else {
                 break;
-            };
-            widths[widest] -= 1;
+            }
+        }
+        // A column left out may free more room than it needed: give it back
+        // to the flexible columns, the first named first.
+        let mut room = width.saturating_sub(total(&widths, &keep));
+        for &index in self.flexible.iter().filter(|&&i| keep[i]) {
+            let more = room.min(natural[index] - widths[index]);
+            widths[index] += more;
+            room -= more;
         }
         for row in &mut self.rows {
             for &index in &self.flexible {
                 row[index].text = cut(&row[index].text, widths[index]);
             }
         }
+        keep
+    }
+}
+
+/// The width of text on a terminal, not counting colour sequences.
+pub fn plain_width(text: &str) -> usize {
+    strip_colour(text).width()
+}
+
+/// The text without our own colour sequences (stored text has none left:
+/// it was sanitized before it was coloured).
+pub fn strip_colour(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut in_escape = false;
+    for c in text.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, c) => plain.push(c),
+        }
+    }
+    plain
+}
+
+/// A line cut to the terminal's width; a cut line loses its colours, so
+/// that no colour is left open.
+pub fn fit_line(line: String, width: Option<usize>) -> String {
+    match width {
+        Some(width) if plain_width(&line) > width => cut(&strip_colour(&line), width),
+        _ => line,
     }
 }
 

@@ -266,6 +266,7 @@ fn narrow_terminals_and_closed_pipes_do_not_break_the_output() {
     let mut child = desk
         .command(&["ticket", "log", "1", "-m", "-"])
         .stdin(Stdio::piped())
+        .stdout(Stdio::null())
         .spawn()
         .unwrap();
     use std::io::Write;

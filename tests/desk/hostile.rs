@@ -199,6 +199,7 @@ fn oversized_or_multi_line_names_and_texts_are_refused() {
     let mut child = desk
         .command(&["ticket", "log", "1", "-m", "-"])
         .stdin(Stdio::piped())
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -584,4 +585,22 @@ fn csv_on_a_terminal_of_unknown_width_is_still_made_safe() {
         "{:?}",
         run.stdout
     );
+}
+
+#[test]
+fn ticket_lists_fit_narrow_terminals_by_leaving_columns_out() {
+    let desk = Desk::new();
+    desk.open("A subject that is long enough to be cut somewhere along the way");
+    for width in [25, 40, 60, 80] {
+        let run = desk.in_pty(width, "NO_COLOR=1 desk ticket list");
+        for line in run.stdout.lines() {
+            let cells = unicode_width::UnicodeWidthStr::width(line.trim_end());
+            assert!(cells <= usize::from(width), "{width}: {line:?}");
+        }
+        assert!(
+            run.stdout.contains("SUBJECT") && run.stdout.contains("A subject"),
+            "{}",
+            run.stdout
+        );
+    }
 }

@@ -159,6 +159,8 @@ pub fn grid(tickets: &[Ticket]) -> Grid {
         "DUE",
     ];
     let mut grid = Grid::new(headers, vec![5, 3, 2]);
+    // On a narrow terminal: last entry, class, age, owner, customer, due go.
+    grid.expendable = vec![7, 2, 6, 4, 3, 8];
     for t in tickets {
         let due = t.due.as_deref().and_then(When::from_stored);
         let overdue = t.state != State::Closed && due.is_some_and(|d| d.is_past(now));
