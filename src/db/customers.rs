@@ -11,13 +11,13 @@ const COLUMNS: &str = "id, name, code, tax_id, email, phone, address, note";
 fn from_row(row: &Row) -> rusqlite::Result<Customer> {
     Ok(Customer {
         id: row.get(0)?,
-        name: row.get(1)?,
-        code: row.get(2)?,
-        tax_id: row.get(3)?,
-        email: row.get(4)?,
-        phone: row.get(5)?,
-        address: row.get(6)?,
-        note: row.get(7)?,
+        name: super::text(row, 1)?,
+        code: super::opt_text(row, 2)?,
+        tax_id: super::opt_text(row, 3)?,
+        email: super::opt_text(row, 4)?,
+        phone: super::opt_text(row, 5)?,
+        address: super::opt_text(row, 6)?,
+        note: super::opt_text(row, 7)?,
     })
 }
 

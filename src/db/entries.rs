@@ -24,19 +24,19 @@ const SELECT: &str = "SELECT e.seq, e.kind, e.text, u.login, e.os_user, e.at, e.
     FROM entries e JOIN users u ON u.id = e.author_id";
 
 fn from_row(row: &Row) -> rusqlite::Result<Entry> {
-    let kind: String = row.get(1)?;
+    let kind = super::text(row, 1)?;
     Ok(Entry {
         seq: row.get(0)?,
         kind: EntryKind::parse(&kind).unwrap_or(EntryKind::Activity),
-        text: row.get(2)?,
-        author: row.get(3)?,
-        os_user: row.get(4)?,
-        at: row.get(5)?,
-        recorded_at: row.get(6)?,
+        text: super::text(row, 2)?,
+        author: super::text(row, 3)?,
+        os_user: super::text(row, 4)?,
+        at: super::text(row, 5)?,
+        recorded_at: super::text(row, 6)?,
         internal: row.get(7)?,
         corrects: row.get(8)?,
-        hash: row.get(9)?,
-        prev_hash: row.get(10)?,
+        hash: super::text(row, 9)?,
+        prev_hash: super::text(row, 10)?,
     })
 }
 

@@ -121,6 +121,25 @@ fn open_error(path: &Path, err: rusqlite::Error) -> Error {
     ))
 }
 
+/// A text column, read even when someone stored bytes that are not UTF-8:
+/// one damaged value must not hide every other row (and `verify` then
+/// names the entry whose hash it breaks).
+fn text(row: &rusqlite::Row, index: usize) -> rusqlite::Result<String> {
+    Ok(opt_text(row, index)?.unwrap_or_default())
+}
+
+fn opt_text(row: &rusqlite::Row, index: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(index)? {
+        ValueRef::Null => None,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+            Some(String::from_utf8_lossy(bytes).into_owned())
+        }
+        ValueRef::Integer(number) => Some(number.to_string()),
+        ValueRef::Real(number) => Some(number.to_string()),
+    })
+}
+
 /// Whether the file's schema is newer than this desk knows.
 pub fn is_newer(conn: &Connection) -> Result<bool> {
     Ok(version(conn)? > schema::MIGRATIONS.len() as i64)

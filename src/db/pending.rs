@@ -26,14 +26,14 @@ pub const NEWEST: &str = "SELECT t.id, t.state, cu.name, t.subject, t.opened_at,
     LIMIT ?2";
 
 fn line_from_row(row: &Row) -> rusqlite::Result<Line> {
-    let state: String = row.get(1)?;
+    let state = super::text(row, 1)?;
     Ok(Line {
         id: row.get(0)?,
         state: State::parse(&state).unwrap_or(State::New),
-        customer: row.get(2)?,
-        subject: row.get(3)?,
-        opened_at: row.get(4)?,
-        due: row.get(5)?,
+        customer: super::text(row, 2)?,
+        subject: super::text(row, 3)?,
+        opened_at: super::text(row, 4)?,
+        due: super::opt_text(row, 5)?,
     })
 }
 

@@ -28,25 +28,25 @@ pub(super) const SELECT: &str =
     JOIN users ob ON ob.id = t.opened_by";
 
 pub(super) fn from_row(row: &Row) -> rusqlite::Result<Stored> {
-    let state: String = row.get(7)?;
+    let state = super::text(row, 7)?;
     let ticket = Ticket {
         id: row.get(0)?,
-        subject: row.get(1)?,
-        class: row.get(2)?,
+        subject: super::text(row, 1)?,
+        class: super::text(row, 2)?,
         customer: CustomerRef {
             id: row.get(3)?,
-            name: row.get(4)?,
+            name: super::text(row, 4)?,
         },
-        channel: row.get(5)?,
-        owner: row.get(6)?,
+        channel: super::text(row, 5)?,
+        owner: super::text(row, 6)?,
         state: State::parse(&state).unwrap_or(State::New),
-        priority: row.get(8)?,
-        due: row.get(9)?,
-        opened_at: row.get(10)?,
-        opened_by: row.get(11)?,
-        first_activity_at: row.get(12)?,
-        last_entry_at: row.get(13)?,
-        closed_at: row.get(14)?,
+        priority: super::text(row, 8)?,
+        due: super::opt_text(row, 9)?,
+        opened_at: super::text(row, 10)?,
+        opened_by: super::text(row, 11)?,
+        first_activity_at: super::opt_text(row, 12)?,
+        last_entry_at: super::text(row, 13)?,
+        closed_at: super::opt_text(row, 14)?,
     };
     Ok(Stored {
         ticket,

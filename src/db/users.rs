@@ -10,9 +10,9 @@ const COLUMNS: &str = "id, login, name, email, admin, active";
 fn from_row(row: &Row) -> rusqlite::Result<User> {
     Ok(User {
         id: row.get(0)?,
-        login: row.get(1)?,
-        name: row.get(2)?,
-        email: row.get(3)?,
+        login: super::text(row, 1)?,
+        name: super::opt_text(row, 2)?,
+        email: super::opt_text(row, 3)?,
         admin: row.get(4)?,
         active: row.get(5)?,
     })

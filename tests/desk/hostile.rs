@@ -604,3 +604,31 @@ fn ticket_lists_fit_narrow_terminals_by_leaving_columns_out() {
         );
     }
 }
+
+#[test]
+fn bytes_that_are_not_utf8_in_one_row_do_not_hide_the_others() {
+    let desk = Desk::new();
+    desk.open("A");
+    desk.open("B");
+    desk.ok(&["ticket", "log", "1", "fine"]);
+    let sql = desk.sql();
+    sql.execute_batch(
+        "UPDATE tickets SET subject = CAST(x'41ff42' AS TEXT) WHERE id = 2;
+         DROP TRIGGER entries_no_update;
+         UPDATE entries SET text = CAST(x'66ff' AS TEXT) WHERE ticket_id = 1 AND seq = 2;",
+    )
+    .unwrap();
+    drop(sql);
+    let list = desk.json(&["ticket", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(desk.ticket(2)["subject"], "A\u{fffd}B");
+    desk.ok(&["remind"]);
+    let run = desk.run(&["verify"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("ticket 1 entry 2: its content no longer matches"),
+        "{}",
+        run.stdout
+    );
+}
