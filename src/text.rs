@@ -154,11 +154,27 @@ fn edit(about: &str) -> Result<String> {
             "the editor '{editor}' failed ({status}); nothing was recorded"
         )));
     }
-    let written = std::fs::read_to_string(file.path()).map_err(|err| {
+    let bytes = std::fs::read(file.path()).map_err(|err| {
         Error::usage(format!(
             "cannot read what the editor wrote ({err}); nothing was recorded"
         ))
     })?;
+    // What was typed but cannot be taken is kept where the user can find it.
+    let keep = |problem: &str| match file.keep() {
+        Ok((_, path)) => Error::usage(format!(
+            "{problem}; nothing was recorded, and your text is kept in {}",
+            path.display()
+        )),
+        Err(_) => Error::usage(format!("{problem}; nothing was recorded")),
+    };
+    if bytes.len() > MAX_TEXT {
+        return Err(keep(&format!(
+            "the text is longer than an entry holds ({MAX_TEXT} bytes)"
+        )));
+    }
+    let Ok(written) = String::from_utf8(bytes) else {
+        return Err(keep("the text is not UTF-8"));
+    };
     if written == template {
         return Err(Error::usage(
             "the text was left unchanged; nothing was recorded",

@@ -149,10 +149,15 @@ pub fn parse(input: &str, now: DateTime<Utc>, direction: Direction) -> Result<Wh
     let when = parse_inner(&text, now, direction)
         .ok_or_else(|| Error::usage(format!("can't read '{input}' as a date; {DATE_HELP}")))?;
     // Stored times sort as text, which holds for four-digit years only.
-    let year = match when {
-        When::Day(day) => day.year(),
-        When::Instant(at) => at.year(),
+    let (year, leap) = match when {
+        When::Day(day) => (day.year(), false),
+        When::Instant(at) => (at.year(), at.timestamp_subsec_nanos() >= 1_000_000_000),
     };
+    if leap {
+        return Err(Error::usage(format!(
+            "'{input}' names a leap second; give :59 or the next minute"
+        )));
+    }
     if !(1970..=9999).contains(&year) {
         return Err(Error::usage(format!(
             "'{input}' is out of range: give a year from 1970 to 9999"
@@ -434,6 +439,7 @@ mod tests {
             "0001-01-01",
             "+10000-01-01",
             "999999w",
+            "2026-12-05T10:00:60Z",
         ] {
             assert!(
                 parse(bad, now, Direction::Future).is_err(),

@@ -632,3 +632,41 @@ fn bytes_that_are_not_utf8_in_one_row_do_not_hide_the_others() {
         run.stdout
     );
 }
+
+#[test]
+fn editor_text_that_cannot_be_taken_is_kept_and_open_checks_the_customer_first() {
+    let desk = Desk::new();
+    desk.open("A");
+    let latin1 = r#"sh -c "printf 'caf\351' >> \"\$1\"" sh"#;
+    let run = desk
+        .command(&["ticket", "log", "1", "--edit"])
+        .env("EDITOR", latin1)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    let kept = stderr.split("kept in ").nth(1).expect("a kept file").trim();
+    assert!(std::fs::read(kept).unwrap().ends_with(b"caf\xe9"));
+
+    desk.ok(&["customer", "add", "Dup"]);
+    desk.ok(&["customer", "add", "dup"]);
+    let marks = r#"sh -c "touch \"$HOME/editor-ran\"; echo text >> \"\$1\"" sh"#;
+    for customer in ["Dup", "4242"] {
+        let args = [
+            "ticket",
+            "open",
+            "S",
+            "--class",
+            "orders",
+            "--customer",
+            customer,
+            "--edit",
+        ];
+        let run = desk.command(&args).env("EDITOR", marks).output().unwrap();
+        assert_ne!(run.status.code(), Some(0));
+        assert!(
+            !desk.path().join("editor-ran").exists(),
+            "the editor ran for {customer}"
+        );
+    }
+}

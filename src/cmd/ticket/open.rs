@@ -77,7 +77,8 @@ pub fn run(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
         // Before anyone types a word: may they open it, in this class?
         ctx.store.read(|tx| {
             actor(tx, settings)?;
-            owner_for(tx, args.owner.as_deref(), &usable_class(tx, &args.class)?).map(drop)
+            owner_for(tx, args.owner.as_deref(), &usable_class(tx, &args.class)?)?;
+            new_customer_name(tx, &args.customer).map(drop)
         })?;
     }
     let request = match (&args.message.message, args.message.edit) {
@@ -175,8 +176,21 @@ fn owner_for(conn: &Connection, named: Option<&str>, class: &Class) -> Result<Us
 /// The customer named by `--customer`, added when the name is new; says
 /// whether it was added.
 fn customer_for(conn: &Connection, text: &str, now: DateTime<Utc>) -> Result<(Customer, bool)> {
+    match new_customer_name(conn, text)? {
+        None => customer::find(conn, text).map(|found| (found, false)),
+        Some(name) => {
+            let added = db::customers::insert(conn, &customer::blank(name), &when::stamp(now))?;
+            Ok((added, true))
+        }
+    }
+}
+
+/// The name to add a customer under when `--customer` names none yet;
+/// None when it names one. A value that matches several, or a number
+/// that is no customer's id, is refused.
+fn new_customer_name(conn: &Connection, text: &str) -> Result<Option<String>> {
     match customer::lookup(conn, text)? {
-        Lookup::Found(found) => Ok((found, false)),
+        Lookup::Found(_) => Ok(None),
         Lookup::Many(many) => Err(customer::ambiguous(text, &many)),
         Lookup::Missing => {
             let name = names::one_line(text, "customer's name", 200)?;
@@ -186,8 +200,7 @@ fn customer_for(conn: &Connection, text: &str, now: DateTime<Utc>) -> Result<(Cu
                      use: desk customer add"
                 )));
             }
-            let added = db::customers::insert(conn, &customer::blank(name), &when::stamp(now))?;
-            Ok((added, true))
+            Ok(Some(name))
         }
     }
 }
