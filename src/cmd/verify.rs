@@ -14,32 +14,40 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
     let problems = ctx.store.read(|tx| {
         let mut problems = db::integrity(tx)?;
         problems.extend(db::guards(tx)?);
-        let mut walker = Walker::default();
-        db::entries::walk(tx, |ticket_id, entry| {
-            walker.visit(ticket_id, &entry);
-            Ok(())
-        })?;
-        walker.end_ticket();
-        problems.extend(walker.problems);
-        let mut expected_id = 1;
-        db::tickets::heads(tx, |head| {
-            if head.id > expected_id {
-                problems.push(missing(expected_id, head.id - 1));
-            }
-            expected_id = head.id + 1;
-            let replayed = walker.ends.remove(&head.id).unwrap_or_default();
-            problems.extend(compare(&head, &replayed));
-            Ok(())
-        })?;
         // Ids are never reused, so every id up to the last handed out exists.
-        let last = db::tickets::last_id(tx)?;
-        if last >= expected_id {
-            problems.push(missing(expected_id, last));
+        let last_id = db::tickets::last_id(tx)?;
+        let last = last_id.max(db::entries::last_ticket(tx)?);
+        let mut expected_id = 1;
+        // A range of tickets at a time, so that memory stays the same
+        // however many tickets there are.
+        for from in (1..=last).step_by(CHUNK as usize) {
+            let range = (from, from + CHUNK - 1);
+            let mut walker = Walker::default();
+            db::entries::walk(tx, range, |ticket_id, entry| {
+                walker.visit(ticket_id, &entry);
+                Ok(())
+            })?;
+            walker.end_ticket();
+            problems.extend(walker.problems);
+            db::tickets::heads(tx, range, |head| {
+                if head.id > expected_id {
+                    problems.push(missing(expected_id, head.id - 1));
+                }
+                expected_id = head.id + 1;
+                let replayed = walker.ends.remove(&head.id).unwrap_or_default();
+                problems.extend(compare(&head, &replayed));
+                Ok(())
+            })?;
+            let mut orphans: Vec<i64> = walker.ends.into_keys().collect();
+            orphans.sort_unstable();
+            for ticket_id in orphans {
+                problems.push(format!(
+                    "ticket {ticket_id}: it has a history but no ticket row"
+                ));
+            }
         }
-        for ticket_id in walker.ends.keys() {
-            problems.push(format!(
-                "ticket {ticket_id}: it has a history but no ticket row"
-            ));
+        if last_id >= expected_id {
+            problems.push(missing(expected_id, last_id));
         }
         Ok(problems)
     })?;
@@ -60,6 +68,9 @@ pub fn run(ctx: &mut Ctx) -> Result<()> {
         ctx.store.path().display()
     )))
 }
+
+/// How many tickets verify holds in memory at once.
+const CHUNK: i64 = 10_000;
 
 fn missing(from: i64, to: i64) -> String {
     if from == to {

@@ -131,6 +131,12 @@ pub fn last_of(conn: &Connection, ticket_id: i64, kinds: &[EntryKind]) -> Result
     Ok(stmt.query_row([ticket_id], |row| row.get(0))?)
 }
 
+/// The highest ticket id any entry names.
+pub fn last_ticket(conn: &Connection) -> Result<i64> {
+    let sql = "SELECT coalesce(max(ticket_id), 0) FROM entries";
+    Ok(conn.query_row(sql, [], |row| row.get(0))?)
+}
+
 pub fn exists(conn: &Connection, ticket_id: i64, seq: i64) -> Result<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM entries WHERE ticket_id = ?1 AND seq = ?2)",
@@ -139,12 +145,16 @@ pub fn exists(conn: &Connection, ticket_id: i64, seq: i64) -> Result<bool> {
     )?)
 }
 
-/// Calls `visit` with every entry of every ticket, in ticket and chain order,
-/// without holding them all in memory.
-pub fn walk(conn: &Connection, mut visit: impl FnMut(i64, Entry) -> Result<()>) -> Result<()> {
-    let sql = format!("{SELECT} ORDER BY e.ticket_id, e.seq");
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
+/// Calls `visit` with every entry of the tickets `from..=to`, in ticket and
+/// chain order.
+pub fn walk(
+    conn: &Connection,
+    (from, to): (i64, i64),
+    mut visit: impl FnMut(i64, Entry) -> Result<()>,
+) -> Result<()> {
+    let sql = format!("{SELECT} WHERE e.ticket_id BETWEEN ?1 AND ?2 ORDER BY e.ticket_id, e.seq");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([from, to])?;
     while let Some(row) = rows.next()? {
         let ticket_id: i64 = row.get(11)?;
         visit(ticket_id, from_row(row).map_err(Error::from)?)?;

@@ -270,13 +270,17 @@ pub struct Head {
     pub closed_at: Option<String>,
 }
 
-/// Every ticket row's head, in id order.
-pub fn heads(conn: &Connection, mut visit: impl FnMut(Head) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare(
+/// The heads of the ticket rows `from..=to`, in id order.
+pub fn heads(
+    conn: &Connection,
+    (from, to): (i64, i64),
+    mut visit: impl FnMut(Head) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
         "SELECT id, last_seq, state, opened_at, first_activity_at, last_entry_at, closed_at
-         FROM tickets ORDER BY id",
+         FROM tickets WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
     )?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([from, to])?;
     while let Some(row) = rows.next()? {
         visit(Head {
             id: row.get(0)?,
