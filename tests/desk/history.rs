@@ -383,3 +383,35 @@ fn verify_sees_rewritten_guards_and_wrong_counts_and_shows_values_safely() {
         run.stdout
     );
 }
+
+#[test]
+fn verify_reads_many_tickets_in_ranges_and_misses_nothing_between_them() {
+    let desk = Desk::new();
+    for i in 1..=8 {
+        desk.open(&format!("T{i}"));
+    }
+    desk.ok(&["ticket", "log", "7", "x"]);
+    desk.ok(&["verify"]);
+    let sql = desk.sql();
+    sql.execute_batch(
+        "DROP TRIGGER tickets_are_kept; DROP TRIGGER entries_no_delete; DROP TRIGGER entries_no_update;
+         DELETE FROM entries WHERE ticket_id BETWEEN 3 AND 5;
+         DELETE FROM tickets WHERE id BETWEEN 3 AND 5;
+         UPDATE entries SET text = 'forged' WHERE ticket_id = 7 AND seq = 2;",
+    )
+    .unwrap();
+    drop(sql);
+    let run = desk.run(&["verify"]);
+    assert!(
+        run.stdout.contains("tickets 3 to 5: they are missing"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("ticket 7 entry 2: its content no longer matches"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("ticket 8"), "{}", run.stdout);
+}
