@@ -108,11 +108,8 @@ fn show(args: &BannerArgs, settings: &Settings, out: &mut dyn Write) {
     let figures = db::open_read_with(&settings.db, BUSY_WAIT)
         .and_then(|store| watched(&store, |store| gather(store, &login, args.limit)));
     let printed = match figures {
-        Ok(figures) if figures.everyone.pending() == 0 && figures.mine.pending() == 0 => {
-            if !args.always {
-                return say("nothing is pending");
-            }
-            print(&figures, args, settings, out)
+        Ok(f) if f.everyone.pending() == 0 && f.mine.pending() == 0 && !args.always => {
+            return say("nothing is pending");
         }
         Ok(figures) => print(&figures, args, settings, out),
         Err(err) if err.kind == Kind::Busy => busy(settings, out),
@@ -176,9 +173,6 @@ fn busy(settings: &Settings, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print(f: &Figures, args: &BannerArgs, settings: &Settings, out: &mut dyn Write) -> Result<()> {
-    if f.everyone.pending() == 0 && f.mine.pending() == 0 && !args.always {
-        return Ok(());
-    }
     let color = settings.color;
     let new = format!("{} new", f.everyone.new);
     let active = format!("{} in progress", f.everyone.in_progress);

@@ -97,13 +97,7 @@ fn a_write_that_waits_past_the_timeout_exits_5_and_changes_nothing() {
 fn writers_starting_together_on_an_older_database_all_succeed_after_one_upgrade() {
     let desk = Desk::new();
     desk.open("A");
-    // Back to schema 1, as a desk of the previous version left it.
-    desk.sql()
-        .execute_batch(
-            "DROP TABLE reminded; DROP INDEX tickets_new_by_class;
-             DROP INDEX tickets_active_by_class; PRAGMA user_version = 1;",
-        )
-        .unwrap();
+    desk.back_to_schema_1();
     let children: Vec<Child> = (0..4)
         .map(|i| {
             desk.command(&["ticket", "log", "1", &format!("writer {i}")])

@@ -153,6 +153,41 @@ impl Desk {
         rusqlite::Connection::open(&self.db).expect("the database opens")
     }
 
+    /// Changes the file behind desk's back, as any SQLite client could.
+    pub fn tamper(&self, sql: &str) {
+        self.sql()
+            .execute_batch(sql)
+            .expect("the tampering SQL runs");
+    }
+
+    /// Puts the file back to schema 1, as the previous desk left it.
+    pub fn back_to_schema_1(&self) {
+        self.tamper(
+            "DROP TABLE reminded; DROP INDEX tickets_new_by_class;
+             DROP INDEX tickets_active_by_class; PRAGMA user_version = 1;",
+        );
+    }
+
+    /// Runs `desk verify`, which must fail and name every one of `problems`;
+    /// returns what it printed.
+    pub fn verify_finds(&self, problems: &[&str]) -> String {
+        let run = self.run(&["verify"]);
+        assert_eq!(run.code, 1, "verify passed: {}", run.stdout);
+        for problem in problems {
+            assert!(
+                run.stdout.contains(problem),
+                "{problem:?} not in:\n{}",
+                run.stdout
+            );
+        }
+        assert!(
+            !run.stdout.contains('\x1b'),
+            "verify printed an escape: {:?}",
+            run.stdout
+        );
+        run.stdout
+    }
+
     /// The bytes of the database and its write-ahead log.
     pub fn file_bytes(&self) -> Vec<u8> {
         let mut bytes = std::fs::read(&self.db).unwrap_or_default();

@@ -106,33 +106,20 @@ fn verify_names_each_ticket_and_entry_changed_behind_its_back() {
     assert!(verified.starts_with("ok"));
 
     // Whoever can write the file can drop the triggers; verify still sees it.
-    let sql = desk.sql();
-    sql.execute_batch(
+    desk.tamper(
         "DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;
          UPDATE entries SET text = 'forged' WHERE ticket_id = 1 AND seq = 3;
          DELETE FROM entries WHERE ticket_id = 2 AND seq = 4;",
-    )
-    .unwrap();
-    drop(sql);
-    let run = desk.run(&["verify"]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stdout
-            .contains("ticket 1 entry 3: its content no longer matches"),
-        "{}",
-        run.stdout
     );
+    let found = desk.verify_finds(&[
+        "ticket 1 entry 3: its content no longer matches",
+        "ticket 2: its row records 4 entries, the history holds 3",
+    ]);
     assert!(
-        run.stdout
-            .contains("ticket 2: its row records 4 entries, the history holds 3"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        !run.stdout.contains("ticket 1 entry 2"),
+        !found.contains("ticket 1 entry 2"),
         "only the changed entry is named"
     );
-    assert!(run.stderr.contains("problem"));
+    assert!(desk.run(&["verify"]).stderr.contains("problem"));
 }
 
 #[test]
@@ -141,22 +128,11 @@ fn verify_notices_an_entry_removed_from_the_middle() {
     desk.open("A");
     desk.ok(&["ticket", "log", "1", "one"]);
     desk.ok(&["ticket", "log", "1", "two"]);
-    let sql = desk.sql();
-    sql.execute_batch("DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE seq = 2;")
-        .unwrap();
-    drop(sql);
-    let run = desk.run(&["verify"]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stdout.contains("ticket 1 entry 3: expected entry 2"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("ticket 1 entry 3: does not link"),
-        "{}",
-        run.stdout
-    );
+    desk.tamper("DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE seq = 2;");
+    desk.verify_finds(&[
+        "ticket 1 entry 3: expected entry 2",
+        "ticket 1 entry 3: does not link",
+    ]);
 }
 
 #[test]
@@ -274,13 +250,8 @@ fn verify_notices_a_ticket_row_that_disagrees_with_its_history() {
     let desk = Desk::new();
     desk.open("A");
     desk.ok(&["ticket", "log", "1", "one"]);
-    desk.sql()
-        .execute("UPDATE tickets SET state = 'closed'", [])
-        .unwrap();
-    let run = desk.run(&["verify"]);
-    assert_eq!(run.code, 1);
-    let expected = "ticket 1: its row says closed, its history says in progress";
-    assert!(run.stdout.contains(expected), "{}", run.stdout);
+    desk.tamper("UPDATE tickets SET state = 'closed'");
+    desk.verify_finds(&["ticket 1: its row says closed, its history says in progress"]);
 }
 
 #[test]
@@ -292,19 +263,14 @@ fn verify_replays_each_ticket_row_and_misses_no_ticket() {
     desk.ok(&["ticket", "log", "2", "x"]);
     desk.ok(&["ticket", "close", "2"]);
     desk.ok(&["verify"]);
-    let sql = desk.sql();
-    sql.execute_batch(
+    desk.tamper(
         "DROP TRIGGER tickets_are_kept; DROP TRIGGER entries_no_delete;
          UPDATE tickets SET state = 'closed', closed_at = last_entry_at WHERE id = 1;
          UPDATE tickets SET closed_at = '2020-01-01T00:00:00Z' WHERE id = 2;
          DELETE FROM entries WHERE ticket_id IN (3, 4);
          DELETE FROM tickets WHERE id IN (3, 4);",
-    )
-    .unwrap();
-    drop(sql);
-    let run = desk.run(&["verify"]);
-    assert_eq!(run.code, 1);
-    for expected in [
+    );
+    desk.verify_finds(&[
         "trigger tickets_are_kept that guards the history is missing",
         "trigger entries_no_delete that guards the history is missing",
         "ticket 1: its row says closed, its history says new",
@@ -312,9 +278,7 @@ fn verify_replays_each_ticket_row_and_misses_no_ticket() {
         "ticket 2: its row gives the closing time as 2020-01-01T00:00:00Z",
         "tickets 3 to 4: they are missing",
         "the count of everyone's new tickets says 2, there are 0",
-    ] {
-        assert!(run.stdout.contains(expected), "{expected}:\n{}", run.stdout);
-    }
+    ]);
 }
 
 #[test]
@@ -353,35 +317,19 @@ fn verify_sees_rewritten_guards_and_wrong_counts_and_shows_values_safely() {
     desk.open("A");
     desk.ok(&["user", "add", "marek"]);
     desk.ok(&["ticket", "assign", "1", "marek"]);
-    let sql = desk.sql();
-    sql.execute_batch(
+    desk.tamper(
         "DROP TRIGGER entries_no_update;
          CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries WHEN 0
          BEGIN SELECT RAISE(ABORT, 'x'); END;
          UPDATE tally SET n = n + 40 WHERE owner_id = 2;
          UPDATE tickets SET closed_at = char(27) || '[2J';",
-    )
-    .unwrap();
-    drop(sql);
-    let run = desk.run(&["verify"]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stdout
-            .contains("entries_no_update that guards the history has been rewritten"),
-        "{}",
-        run.stdout
     );
-    assert!(
-        run.stdout
-            .contains("the count of user 2's new tickets says 41, there are 1"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("^[[2J") && !run.stdout.contains('\x1b'),
-        "{}",
-        run.stdout
-    );
+    // verify_finds also checks that no raw escape reached its output.
+    desk.verify_finds(&[
+        "entries_no_update that guards the history has been rewritten",
+        "the count of user 2's new tickets says 41, there are 1",
+        "^[[2J",
+    ]);
 }
 
 #[test]
@@ -392,26 +340,16 @@ fn verify_reads_many_tickets_in_ranges_and_misses_nothing_between_them() {
     }
     desk.ok(&["ticket", "log", "7", "x"]);
     desk.ok(&["verify"]);
-    let sql = desk.sql();
-    sql.execute_batch(
-        "DROP TRIGGER tickets_are_kept; DROP TRIGGER entries_no_delete; DROP TRIGGER entries_no_update;
+    desk.tamper(
+        "DROP TRIGGER tickets_are_kept; DROP TRIGGER entries_no_delete;
+         DROP TRIGGER entries_no_update;
          DELETE FROM entries WHERE ticket_id BETWEEN 3 AND 5;
          DELETE FROM tickets WHERE id BETWEEN 3 AND 5;
          UPDATE entries SET text = 'forged' WHERE ticket_id = 7 AND seq = 2;",
-    )
-    .unwrap();
-    drop(sql);
-    let run = desk.run(&["verify"]);
-    assert!(
-        run.stdout.contains("tickets 3 to 5: they are missing"),
-        "{}",
-        run.stdout
     );
-    assert!(
-        run.stdout
-            .contains("ticket 7 entry 2: its content no longer matches"),
-        "{}",
-        run.stdout
-    );
-    assert!(!run.stdout.contains("ticket 8"), "{}", run.stdout);
+    let found = desk.verify_finds(&[
+        "tickets 3 to 5: they are missing",
+        "ticket 7 entry 2: its content no longer matches",
+    ]);
+    assert!(!found.contains("ticket 8"), "{found}");
 }

@@ -519,22 +519,13 @@ fn a_change_saved_but_not_reported_still_succeeds() {
 fn a_trigger_that_is_not_desks_is_named_and_cannot_swallow_an_entry() {
     let desk = Desk::new();
     desk.open("A");
-    desk.sql()
-        .execute_batch(
-            "CREATE TRIGGER zz BEFORE INSERT ON entries WHEN NEW.text LIKE '%secret%'
-             BEGIN SELECT RAISE(IGNORE); END;",
-        )
-        .unwrap();
+    desk.tamper(
+        "CREATE TRIGGER zz BEFORE INSERT ON entries WHEN NEW.text LIKE '%secret%'
+         BEGIN SELECT RAISE(IGNORE); END;",
+    );
     let err = desk.fails(&["ticket", "log", "1", "the secret note"], 1);
     assert!(err.contains("did not store the entry"), "{err}");
-    let run = desk.run(&["verify"]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stdout
-            .contains("the trigger zz on entries is not desk's"),
-        "{}",
-        run.stdout
-    );
+    desk.verify_finds(&["the trigger zz on entries is not desk's"]);
 }
 
 #[test]
@@ -542,12 +533,7 @@ fn a_backup_copy_keeps_the_files_mode_and_works_when_restored() {
     use std::os::unix::fs::PermissionsExt;
     let desk = Desk::new();
     desk.open("A");
-    desk.sql()
-        .execute_batch(
-            "DROP TABLE reminded; DROP INDEX tickets_new_by_class;
-             DROP INDEX tickets_active_by_class; PRAGMA user_version = 1;",
-        )
-        .unwrap();
+    desk.back_to_schema_1();
     std::fs::set_permissions(&desk.db, std::fs::Permissions::from_mode(0o600)).unwrap();
     desk.ok(&["ticket", "log", "1", "upgrades"]);
     let backup = std::fs::read_dir(desk.path())
@@ -611,26 +597,16 @@ fn bytes_that_are_not_utf8_in_one_row_do_not_hide_the_others() {
     desk.open("A");
     desk.open("B");
     desk.ok(&["ticket", "log", "1", "fine"]);
-    let sql = desk.sql();
-    sql.execute_batch(
+    desk.tamper(
         "UPDATE tickets SET subject = CAST(x'41ff42' AS TEXT) WHERE id = 2;
          DROP TRIGGER entries_no_update;
          UPDATE entries SET text = CAST(x'66ff' AS TEXT) WHERE ticket_id = 1 AND seq = 2;",
-    )
-    .unwrap();
-    drop(sql);
+    );
     let list = desk.json(&["ticket", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 2);
     assert_eq!(desk.ticket(2)["subject"], "A\u{fffd}B");
     desk.ok(&["remind"]);
-    let run = desk.run(&["verify"]);
-    assert_eq!(run.code, 1);
-    assert!(
-        run.stdout
-            .contains("ticket 1 entry 2: its content no longer matches"),
-        "{}",
-        run.stdout
-    );
+    desk.verify_finds(&["ticket 1 entry 2: its content no longer matches"]);
 }
 
 #[test]

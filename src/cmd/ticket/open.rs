@@ -78,7 +78,7 @@ pub fn run(ctx: &mut Ctx, args: OpenArgs) -> Result<()> {
         ctx.store.read(|tx| {
             actor(tx, settings)?;
             owner_for(tx, args.owner.as_deref(), &usable_class(tx, &args.class)?)?;
-            new_customer_name(tx, &args.customer).map(drop)
+            named_customer(tx, &args.customer).map(drop)
         })?;
     }
     let request = match (&args.message.message, args.message.edit) {
@@ -176,21 +176,26 @@ fn owner_for(conn: &Connection, named: Option<&str>, class: &Class) -> Result<Us
 /// The customer named by `--customer`, added when the name is new; says
 /// whether it was added.
 fn customer_for(conn: &Connection, text: &str, now: DateTime<Utc>) -> Result<(Customer, bool)> {
-    match new_customer_name(conn, text)? {
-        None => customer::find(conn, text).map(|found| (found, false)),
-        Some(name) => {
+    match named_customer(conn, text)? {
+        Named::Existing(found) => Ok((found, false)),
+        Named::New(name) => {
             let added = db::customers::insert(conn, &customer::blank(name), &when::stamp(now))?;
             Ok((added, true))
         }
     }
 }
 
-/// The name to add a customer under when `--customer` names none yet;
-/// None when it names one. A value that matches several, or a number
-/// that is no customer's id, is refused.
-fn new_customer_name(conn: &Connection, text: &str) -> Result<Option<String>> {
+/// What `--customer` names: a customer there is, or the name of one to add.
+enum Named {
+    Existing(Customer),
+    New(String),
+}
+
+/// Reads `--customer`. A value that matches several, or a number that is no
+/// customer's id, is refused.
+fn named_customer(conn: &Connection, text: &str) -> Result<Named> {
     match customer::lookup(conn, text)? {
-        Lookup::Found(_) => Ok(None),
+        Lookup::Found(found) => Ok(Named::Existing(found)),
         Lookup::Many(many) => Err(customer::ambiguous(text, &many)),
         Lookup::Missing => {
             let name = names::one_line(text, "customer's name", 200)?;
@@ -200,7 +205,7 @@ fn new_customer_name(conn: &Connection, text: &str) -> Result<Option<String>> {
                      use: desk customer add"
                 )));
             }
-            Ok(Some(name))
+            Ok(Named::New(name))
         }
     }
 }
